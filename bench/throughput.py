@@ -1,0 +1,96 @@
+"""Throughput of the whole flow against bare `nlp.pipe`, measured in one run.
+
+    .venv/bin/python bench/throughput.py [--articles 2000] [--batch-size 250]
+
+Prints, for a corpus of unique German articles recombined from 10kGNAD:
+- articles/s and words/s of the full `build_corpus` flow (discover, read,
+  normalize, language, spaCy, canonicalize, DuckDB load; Prefect server
+  already running, so its start-up is not counted);
+- articles/s and words/s of bare `nlp.pipe` with the same pipeline on the
+  same (normalized) texts, and the ratio flow ÷ nlp.pipe;
+- the time of a no-op rerun as a fraction of the full run;
+- peak RSS of the process after the full run.
+Absolute timings on shared machines are noisy; the ratios are the result.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from bench.corpus import GNAD_CSV, write_corpus  # noqa: E402
+
+
+def bare_nlp_pipe(db_path: Path, config: str | None) -> tuple[float, int, int]:
+    """Seconds, articles and words of nlp.pipe over the loaded texts, per language pipeline."""
+    from newsflow.settings import load_settings
+    from transforms.nlp.kb import load_kb
+    from transforms.nlp.pipelines import build_pipeline
+    from warehouse.connection import open_warehouse
+
+    settings = load_settings(config)
+    with open_warehouse(db_path, read_only=True) as con:
+        rows = con.execute("select language, text, n_words from articles order by article_id").fetchall()
+    kb = load_kb(settings.nlp.kb_path)
+    by_language: dict[str, list[str]] = {}
+    for language, text, _ in rows:
+        by_language.setdefault(language, []).append(text)
+    pipelines = {
+        lang: build_pipeline(lang, settings.nlp.pipelines[lang].models, settings.nlp.pipelines[lang].fallback, kb)[0]
+        for lang in by_language
+    }
+    started = time.perf_counter()
+    for language, texts in by_language.items():
+        for _ in pipelines[language].pipe(texts, batch_size=settings.nlp.pipe_batch_size):
+            pass
+    return time.perf_counter() - started, len(rows), sum(r[2] for r in rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--config", help="config file layered over configs/default.toml")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "bench" / "out")
+    args = parser.parse_args()
+    if not GNAD_CSV.exists():
+        print(f"skipped: {GNAD_CSV} not found (the shared corpus is needed)")
+        return 0
+
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.build_corpus import build_corpus
+
+    corpus = write_corpus(args.out / f"gnad_recombined_{args.articles}", args.articles)
+    db_path = Path(tempfile.mkdtemp(prefix="newsflow-bench-")) / "bench.duckdb"
+    with prefect_test_harness(server_startup_timeout=120):
+        started = time.perf_counter()
+        full = build_corpus(paths=[str(corpus)], db=str(db_path), config=args.config)
+        full_seconds = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        rerun = build_corpus(paths=[str(corpus)], db=str(db_path), config=args.config)
+        noop_seconds = time.perf_counter() - started
+    nlp_seconds, n_articles, n_words = bare_nlp_pipe(db_path, args.config)
+
+    flow_rate, nlp_rate = full["articles"] / full_seconds, n_articles / nlp_seconds
+    print(f"corpus: {corpus} ({args.articles} files, {full['articles']} articles loaded, {n_words} words)")
+    print(f"full flow:      {full_seconds:8.2f} s  {flow_rate:8.1f} articles/s  {n_words / full_seconds:10.0f} words/s")
+    print(f"bare nlp.pipe:  {nlp_seconds:8.2f} s  {nlp_rate:8.1f} articles/s  {n_words / nlp_seconds:10.0f} words/s")
+    print(f"ratio flow / nlp.pipe throughput: {flow_rate / nlp_rate:.3f}")
+    print(f"no-op rerun:    {noop_seconds:8.2f} s  = {noop_seconds / full_seconds:.4f} of the full run "
+          f"({rerun['files_skipped']} of {rerun['files_seen']} files skipped)")  # fmt: skip
+    print(f"peak RSS after the full run: {peak_mb:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Layered configuration parsed once into a frozen, typed settings object.
+
+Precedence, lowest first: `configs/default.toml` (every default, visible),
+an override file (`--config`), then `NEWSFLOW_<TABLE>__<KEY>` environment
+variables. An unknown key or a value of the wrong type is a `ConfigError`
+that names the key.
+"""
+
+import dataclasses
+import hashlib
+import json
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsflow.errors import ConfigError
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+CONFIG_DIR = PROJECT_DIR / "configs"
+DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+ENV_PREFIX = "NEWSFLOW_"
+
+
+@dataclass(frozen=True)
+class InputSettings:
+    paths: tuple[str, ...]
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    trust_mtime: bool
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_file_bytes: int
+    max_json_depth: int
+    min_text_chars: int
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    batch_size: int
+    io_retries: int
+    io_retry_delay_seconds: float
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    languages: tuple[str, ...]
+    default: str
+    min_confidence: float
+
+
+@dataclass(frozen=True)
+class PipelineChoice:
+    models: tuple[str, ...]
+    fallback: str
+
+
+@dataclass(frozen=True)
+class NlpSettings:
+    pipe_batch_size: int
+    kb_dir: str
+    pipelines: Mapping[str, PipelineChoice]
+
+    @property
+    def kb_path(self) -> Path:
+        return (CONFIG_DIR / self.kb_dir).resolve()
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    path: str
+    read_timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    input: InputSettings
+    limits: LimitSettings
+    pipeline: PipelineSettings
+    language: LanguageSettings
+    nlp: NlpSettings
+    warehouse: WarehouseSettings
+    config_hash: str  # digest of the merged configuration, recorded per run
+
+
+CHOICES = {"fallback": ("embedded", "fail")}
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Settings:
+    """Merge default, file, environment and explicit overrides; validate."""
+    merged = _read_toml(DEFAULT_CONFIG)
+    if config_file is not None:
+        _merge(merged, _read_toml(Path(config_file)), where=str(config_file))
+    _merge(merged, _env_overrides(os.environ if environ is None else environ), where="environment")
+    if overrides:
+        _merge(merged, _nest(overrides), where="overrides")
+    digest = hashlib.blake2b(json.dumps(merged, sort_keys=True, default=str).encode(), digest_size=8)
+    data = {**merged, "config_hash": digest.hexdigest()}
+    settings = _build(Settings, data, "")
+    _check(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}", fix="check the --config path") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict:
+    """NEWSFLOW_WAREHOUSE__PATH=x -> {"warehouse": {"path": x}}; values parsed as TOML."""
+    flat = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        dotted = name[len(ENV_PREFIX) :].lower().replace("__", ".")
+        flat[dotted] = _parse_env_value(raw)
+    return _nest(flat)
+
+
+def _parse_env_value(raw: str) -> object:
+    try:
+        return tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return raw  # a bare string such as a path
+
+
+def _nest(flat: Mapping[str, object]) -> dict:
+    nested: dict = {}
+    for dotted, value in flat.items():
+        node = nested
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def _merge(base: dict, update: Mapping, where: str, prefix: str = "") -> None:
+    """Deep-merge `update` into `base`; only new languages under nlp.pipelines may be added."""
+    for key, value in update.items():
+        dotted = f"{prefix}{key}"
+        if key not in base:
+            if prefix != "nlp.pipelines.":
+                raise ConfigError(f"unknown config key {dotted!r} (from {where})", fix=_known_keys_hint(base))
+            base[key] = dict(value) if isinstance(value, Mapping) else value
+        elif isinstance(value, Mapping) and isinstance(base[key], dict):
+            _merge(base[key], value, where, prefix=f"{dotted}.")
+        else:
+            base[key] = value
+
+
+def _known_keys_hint(table: Mapping) -> str:
+    return "known keys here: " + ", ".join(sorted(table))
+
+
+def _build(cls: type, data: object, prefix: str):
+    """Instantiate dataclass `cls` from nested dicts, checking keys and types."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"config key {prefix.rstrip('.') or '(root)'!r} must be a table")
+    fields = {field.name: field for field in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ConfigError(f"unknown config key {prefix + sorted(unknown)[0]!r}", fix=_known_keys_hint(fields))
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name in fields:
+        if name not in data:
+            raise ConfigError(f"missing config key {prefix + name!r}", fix="add it to the config (see configs/default.toml)")
+        values[name] = _coerce(hints[name], data[name], prefix + name)
+    return cls(**values)
+
+
+def _coerce(hint, value, key: str):
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key + ".")
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"config key {key!r} must be a list, got {value!r}")
+        (item_type, _) = typing.get_args(hint)
+        return tuple(_coerce(item_type, item, f"{key}[]") for item in value)
+    if origin in (Mapping, dict) or origin is typing.get_origin(Mapping[str, int]):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"config key {key!r} must be a table")
+        _, value_type = typing.get_args(hint)
+        return types.MappingProxyType({k: _coerce(value_type, v, f"{key}.{k}") for k, v in value.items()})
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is bool and not isinstance(value, bool) or hint is not bool and isinstance(value, bool):
+        raise ConfigError(f"config key {key!r} must be {hint.__name__}, got {value!r}")
+    if not isinstance(value, hint):
+        raise ConfigError(f"config key {key!r} must be {hint.__name__}, got {value!r}")
+    leaf = key.rsplit(".", 1)[-1]
+    if leaf in CHOICES and value not in CHOICES[leaf]:
+        raise ConfigError(f"config key {key!r} must be one of {CHOICES[leaf]}, got {value!r}")
+    return value
+
+
+def _check(settings: Settings) -> None:
+    """Cross-field rules that types alone cannot express."""
+    positive = {
+        "limits.max_file_bytes": settings.limits.max_file_bytes,
+        "pipeline.batch_size": settings.pipeline.batch_size,
+        "nlp.pipe_batch_size": settings.nlp.pipe_batch_size,
+    }
+    for key, value in positive.items():
+        if value <= 0:
+            raise ConfigError(f"config key {key!r} must be positive, got {value}")
+    languages = settings.language.languages
+    if settings.language.default not in languages:
+        raise ConfigError(
+            f"config key 'language.default' ({settings.language.default!r}) is not in language.languages {list(languages)}"
+        )
+    missing = [lang for lang in languages if lang not in settings.nlp.pipelines]
+    if missing:
+        raise ConfigError(
+            f"no pipeline configured for language(s) {missing}", fix="add [nlp.pipelines.<lang>] with models and fallback"
+        )

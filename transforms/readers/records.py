@@ -1,0 +1,77 @@
+"""Article rows and rejects as every format reader returns them.
+
+A reader turns one file into raw field values; this module makes them rows of
+RAW_ARTICLE_SCHEMA with a stable `article_id` and cleaned fields.
+"""
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from transforms.dates import parse_date
+from transforms.rejects import Reject, RejectReason
+from transforms.schemas import RAW_ARTICLE_SCHEMA, conform
+
+ARTICLE_ID_HEX = 16
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    articles: pl.DataFrame  # RAW_ARTICLE_SCHEMA
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def article_id(path: str, item: str) -> str:
+    """First 16 hex of blake2b(path NUL item): the same input keeps its id on rerun."""
+    digest = hashlib.blake2b(f"{path}\x00{item}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:ARTICLE_ID_HEX]
+
+
+def article_row(path: str, item: str, fields: Mapping[str, str | None], encoding: str, fmt: str) -> dict[str, object]:
+    """One RAW_ARTICLE_SCHEMA row from raw string fields (date and language parsed here)."""
+    values = {name: _clean(fields.get(name)) for name in ("title", "outlet", "url", "author")}
+    raw_date = _clean(fields.get("published_at"))
+    return {
+        "article_id": article_id(path, item),
+        "source_path": path,
+        "item": item,
+        "text": fields["text"],
+        "language": language_tag(fields.get("language")),
+        "published_at": parse_date(raw_date) if raw_date else None,
+        "encoding": encoding,
+        "format": fmt,
+        **values,
+    }
+
+
+def language_tag(value: str | None) -> str | None:
+    """Primary subtag of a language tag ("de-DE", "de_AT", "DE" -> "de"); other values lowercased."""
+    cleaned = _clean(value)
+    if cleaned is None:
+        return None
+    lowered = cleaned.lower()
+    match = _LANGUAGE_TAG.fullmatch(lowered)
+    return match.group(1) if match else lowered
+
+
+def articles_frame(rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
+    return conform(pl.DataFrame(list(rows), schema=RAW_ARTICLE_SCHEMA), RAW_ARTICLE_SCHEMA)
+
+
+def single(row: Mapping[str, object]) -> ReadResult:
+    return ReadResult(articles_frame([row]), [])
+
+
+def rejected(path: str, stage: str, reason: RejectReason, detail: str, item: str = "") -> ReadResult:
+    return ReadResult(articles_frame([]), [Reject(path, stage, reason, detail, item)])
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None

@@ -1,0 +1,124 @@
+"""Idempotent loading of one processed batch, through Arrow, in one transaction.
+
+A batch replaces everything its files produced before (articles, mentions,
+rejects) and records the files in the ledger in the same transaction, so a
+crash leaves either the old state or the new one, and a rerun of the same
+input writes the same rows.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, REJECT_SCHEMA, conform
+
+LEDGER_ROW_SCHEMA = pl.Schema(
+    {
+        "path": pl.String,
+        "size": pl.Int64,
+        "mtime_ns": pl.Int64,
+        "content_hash": pl.String,
+        "status": pl.String,
+        "articles": pl.Int32,
+        "rejects": pl.Int32,
+    }
+)
+
+ARTICLE_COLUMNS = (
+    "article_id", "source_path", "item", "title", "text", "language", "language_confidence", "published_at",
+    "outlet", "url", "author", "encoding", "format", "text_hash", "n_chars", "n_words",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one batch of files produced, ready to load."""
+
+    files: pl.DataFrame  # LEDGER_ROW_SCHEMA, one row per file processed
+    articles: pl.DataFrame  # ARTICLE_SCHEMA
+    mentions: pl.DataFrame  # CANONICAL_MENTION_SCHEMA
+    entities: pl.DataFrame  # ENTITY_SCHEMA
+    rejects: pl.DataFrame  # REJECT_SCHEMA
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> None:
+    """Replace the rows of the batch's files and record them in the ledger."""
+    files = conform(batch.files, LEDGER_ROW_SCHEMA).with_columns(run_id=pl.lit(run_id))
+    articles = batch.articles.select(ARTICLE_COLUMNS).with_columns(run_id=pl.lit(run_id))
+    mentions = conform(batch.mentions, CANONICAL_MENTION_SCHEMA)
+    entities = conform(batch.entities, ENTITY_SCHEMA).unique("entity_id", keep="first", maintain_order=True)
+    rejects = conform(batch.rejects, REJECT_SCHEMA).with_columns(run_id=pl.lit(run_id))
+    staged = {
+        "batch_files": files,
+        "batch_articles": articles,
+        "batch_mentions": mentions,
+        "batch_entities": entities,
+        "batch_rejects": rejects,
+    }
+    for name, frame in staged.items():
+        con.register(name, frame.to_arrow())
+    try:
+        con.execute("begin transaction")
+        _replace_rows(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        for name in staged:
+            con.unregister(name)
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        delete from mentions where article_id in (
+            select article_id from articles where source_path in (select path from batch_files)
+            union all select article_id from batch_articles)
+        """
+    )
+    con.execute(
+        "delete from articles where source_path in (select path from batch_files)"
+        " or article_id in (select article_id from batch_articles)"
+    )
+    con.execute("delete from rejects where path in (select path from batch_files)")
+    con.execute(f"insert into articles by name select {', '.join(ARTICLE_COLUMNS)}, run_id from batch_articles")
+    con.execute(
+        """
+        insert into entities by name
+        select entity_id, canonical_name, type, wikidata_id, source from batch_entities
+        on conflict (entity_id) do update set
+            canonical_name = excluded.canonical_name,
+            type = excluded.type,
+            wikidata_id = coalesce(excluded.wikidata_id, entities.wikidata_id),
+            source = excluded.source
+        """
+    )
+    con.execute(
+        """
+        insert into mentions by name
+        select article_id, start_char, end_char, text, label, entity_id, role, source, sentence
+        from batch_mentions
+        """
+    )
+    con.execute(
+        """
+        insert into rejects by name
+        select path, coalesce(item, '') as item, stage, reason, detail, run_id, now() as rejected_at
+        from batch_rejects
+        """
+    )
+    con.execute(
+        """
+        insert into files by name
+        select path, size, mtime_ns, content_hash, status, articles, rejects,
+               run_id, now() as first_seen_at, now() as processed_at
+        from batch_files
+        on conflict (path) do update set
+            size = excluded.size, mtime_ns = excluded.mtime_ns, content_hash = excluded.content_hash,
+            status = excluded.status, articles = excluded.articles, rejects = excluded.rejects,
+            run_id = excluded.run_id, processed_at = excluded.processed_at
+        """
+    )
+

@@ -1,0 +1,40 @@
+"""One writer per warehouse: an exclusive advisory lock held for a whole run.
+
+The lock lives next to the DuckDB file (`<db>.lock`); the OS releases it when
+the process dies, so a killed run never leaves a stale lock behind.
+"""
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsflow.errors import WarehouseBusyError
+
+
+@contextmanager
+def run_lock(db_path: str | Path, wait_seconds: float) -> Iterator[None]:
+    lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+                    raise WarehouseBusyError(
+                        f"another run is writing to {db_path} (lock held by {holder})",
+                        fix="wait for it to finish; runs on one warehouse never write at once",
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

@@ -1,0 +1,88 @@
+"""Read-only access for analysts: ad-hoc SQL and the status summary."""
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from newsflow.errors import ReadOnlyQueryError
+
+_ALLOWED = {"StatementType.SELECT", "StatementType.EXPLAIN"}
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse anything but SELECT-like statements (COPY, ATTACH, SET, writes…)."""
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as error:
+        raise ReadOnlyQueryError(f"cannot parse the query: {error}") from None
+    if not statements:
+        raise ReadOnlyQueryError("the query is empty")
+    for statement in statements:
+        kind = str(statement.type)
+        if kind not in _ALLOWED:
+            raise ReadOnlyQueryError(
+                f"`newsflow sql` is read-only; a {kind.removeprefix('StatementType.')} statement is refused",
+                fix="use SELECT (or SHOW/DESCRIBE/SUMMARIZE); the warehouse is changed only by `newsflow run`",
+            )
+
+
+def run_query(con: duckdb.DuckDBPyConnection, query: str, params: list | dict | None = None) -> pl.DataFrame:
+    check_read_only(con, query)
+    try:
+        table = con.execute(query, params).to_arrow_table()
+    except duckdb.Error as error:
+        raise ReadOnlyQueryError(f"the query failed: {error}") from None
+    return _to_polars(table)
+
+
+def _to_polars(table: pa.Table) -> pl.DataFrame:
+    """Polars cannot import Arrow intervals: show them as DuckDB writes them."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_interval(field.type):
+            text = pa.array([None if v is None else _interval_text(v) for v in table.column(index).to_pylist()], pa.string())
+            table = table.set_column(index, field.name, text)
+    return pl.from_arrow(table)
+
+
+def _interval_text(value) -> str:
+    months, days, nanoseconds = value.months, value.days, value.nanoseconds
+    seconds = nanoseconds / 1e9
+    parts = [f"{months} months"] if months else []
+    parts += [f"{days} days"] if days else []
+    parts.append(f"{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}:{seconds % 60:06.3f}")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Status:
+    table_counts: pl.DataFrame  # table, rows
+    last_runs: pl.DataFrame
+    rejects_by_reason: pl.DataFrame
+
+
+_TABLE_COUNTS = """
+    select 'files' as table_name, count(*) as row_count from files
+    union all select 'articles', count(*) from articles
+    union all select 'mentions', count(*) from mentions
+    union all select 'entities', count(*) from entities
+    union all select 'rejects', count(*) from rejects
+    union all select 'runs', count(*) from runs
+"""
+
+
+def warehouse_status(con: duckdb.DuckDBPyConnection, last: int = 5) -> Status:
+    counts = con.execute(_TABLE_COUNTS).pl()
+    runs = con.execute(
+        """
+        select run_id, status, started_at, round(epoch(finished_at) - epoch(started_at), 1) as seconds,
+               files_seen, files_changed, files_skipped, articles, mentions, rejects
+        from runs order by started_at desc limit ?
+        """,
+        [last],
+    ).pl()
+    rejects = con.execute(
+        "select stage, reason, count(*) as rejects from rejects group by all order by rejects desc, stage, reason"
+    ).pl()
+    return Status(counts, runs, rejects)
