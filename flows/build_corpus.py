@@ -18,6 +18,7 @@ from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
 
 from flows.artifacts import publish_run_artifacts
+from flows.post_load import POST_LOAD_STEPS
 from newsflow.settings import Settings, load_settings
 from transforms.discover import discover_files, plan_changes
 from transforms.entities import extract_entities
@@ -29,6 +30,7 @@ from warehouse.connection import open_warehouse
 from warehouse.ledger import read_ledger, refresh_file_stats
 from warehouse.load import Batch, load_batch
 from warehouse.lock import run_lock
+from warehouse.models import apply_models
 from warehouse.runs import close_abandoned_runs, finish_run, new_run_id, start_run
 
 
@@ -85,9 +87,9 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
     return Batch(
         files=ledger_rows(read.files, articles, rejects),
         articles=articles,
-        mentions=mentions,
         entities=entities,
         rejects=rejects,
+        children={"mentions": mentions},
     )
 
 
@@ -133,6 +135,7 @@ def build_corpus(paths: list[str] | None = None, db: str | None = None, config: 
 
     with run_lock(db_path, wait_seconds=timeout):
         with open_warehouse(db_path, timeout_seconds=timeout) as con:
+            apply_models(con)
             abandoned = close_abandoned_runs(con)
             start_run(con, run_id, paths, settings.config_hash, _flow_run_id())
             ledger = read_ledger(con)
@@ -161,6 +164,9 @@ def build_corpus(paths: list[str] | None = None, db: str | None = None, config: 
                     batch.rejects.height, read.unchanged.height,
                 )  # fmt: skip
             counts.files_skipped = counts.files_seen - counts.files_changed
+            for step in POST_LOAD_STEPS:
+                outcome = step(db_path, run_id, settings)
+                logger.info("%s: %s", step.name, outcome)
             counts.seconds = time.perf_counter() - started
             with open_warehouse(db_path, timeout_seconds=timeout) as con:
                 finish_run(con, run_id, "completed", _count_fields(counts), pipelines)

@@ -9,7 +9,8 @@ import spacy
 from transforms.canonicalize import canonicalize_mentions
 from transforms.nlp.extract import extract_mentions
 from transforms.nlp.kb import load_kb
-from transforms.nlp.pipelines import PipelineUnavailableError, build_pipeline
+from newsflow.errors import PipelineUnavailableError
+from transforms.nlp.pipelines import build_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 FRENCH = (

@@ -60,7 +60,7 @@ def make_batch(path: str, texts: list[str], reject: bool = False) -> Batch:
         REJECT_SCHEMA,
     ) if reject else conform(pl.DataFrame(), REJECT_SCHEMA)
     files = pl.DataFrame({"path": [path], "size": [10], "mtime_ns": [1], "content_hash": [f"hash-{len(texts)}"]})
-    return Batch(ledger_rows(files, articles, rejects), articles, mentions, entities, rejects)
+    return Batch(ledger_rows(files, articles, rejects), articles, entities, rejects, {"mentions": mentions})
 
 
 def snapshot(con) -> dict[str, list]:
@@ -106,8 +106,15 @@ def test_a_failing_load_leaves_nothing_half_written(db_path):
         broken = make_batch("/a.txt", ["second version"])
         bad_mentions = broken.mentions.with_columns(label=pl.lit(None, pl.String))  # violates NOT NULL
         with pytest.raises(duckdb.ConstraintException):
-            load_batch(con, Batch(broken.files, broken.articles, bad_mentions, broken.entities, broken.rejects), "run-2")
+            load_batch(con, Batch(broken.files, broken.articles, broken.entities, broken.rejects, {"mentions": bad_mentions}), "run-2")
         assert snapshot(con) == before
+
+
+def test_child_tables_must_be_registered(db_path):
+    batch = make_batch("/a.txt", ["x"])
+    with open_warehouse(db_path) as con:
+        with pytest.raises(ValueError, match="not article child tables"):
+            load_batch(con, Batch(batch.files, batch.articles, batch.entities, batch.rejects, {"nope": batch.mentions}), "r")
 
 
 def test_sql_is_read_only(db_path):

@@ -6,12 +6,13 @@ crash leaves either the old state or the new one, and a rerun of the same
 input writes the same rows.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
-from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, REJECT_SCHEMA, conform
+from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, REJECT_SCHEMA, conform, empty
 
 LEDGER_ROW_SCHEMA = pl.Schema(
     {
@@ -31,36 +32,47 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 
 
+# Tables whose rows hang off an article (article_id column): a batch replaces
+# them for every article it touches. Later stages register their tables here.
+ARTICLE_CHILD_TABLES = ("mentions",)
+
+
 @dataclass(frozen=True)
 class Batch:
     """What one batch of files produced, ready to load."""
 
     files: pl.DataFrame  # LEDGER_ROW_SCHEMA, one row per file processed
     articles: pl.DataFrame  # ARTICLE_SCHEMA
-    mentions: pl.DataFrame  # CANONICAL_MENTION_SCHEMA
     entities: pl.DataFrame  # ENTITY_SCHEMA
     rejects: pl.DataFrame  # REJECT_SCHEMA
+    children: Mapping[str, pl.DataFrame] = field(default_factory=dict)  # table in ARTICLE_CHILD_TABLES -> rows
+
+    @property
+    def mentions(self) -> pl.DataFrame:
+        return self.children.get("mentions", empty(CANONICAL_MENTION_SCHEMA))
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> None:
     """Replace the rows of the batch's files and record them in the ledger."""
+    unknown = set(batch.children) - set(ARTICLE_CHILD_TABLES)
+    if unknown:
+        raise ValueError(f"not article child tables: {sorted(unknown)} (register them in ARTICLE_CHILD_TABLES)")
     files = conform(batch.files, LEDGER_ROW_SCHEMA).with_columns(run_id=pl.lit(run_id))
     articles = batch.articles.select(ARTICLE_COLUMNS).with_columns(run_id=pl.lit(run_id))
-    mentions = conform(batch.mentions, CANONICAL_MENTION_SCHEMA)
     entities = conform(batch.entities, ENTITY_SCHEMA).unique("entity_id", keep="first", maintain_order=True)
     rejects = conform(batch.rejects, REJECT_SCHEMA).with_columns(run_id=pl.lit(run_id))
     staged = {
         "batch_files": files,
         "batch_articles": articles,
-        "batch_mentions": mentions,
         "batch_entities": entities,
         "batch_rejects": rejects,
+        **{f"batch_{table}": frame for table, frame in batch.children.items()},
     }
     for name, frame in staged.items():
         con.register(name, frame.to_arrow())
     try:
         con.execute("begin transaction")
-        _replace_rows(con)
+        _replace_rows(con, list(batch.children))
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -70,18 +82,17 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> Non
             con.unregister(name)
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection) -> None:
+def _replace_rows(con: duckdb.DuckDBPyConnection, children: list[str]) -> None:
     con.execute(
         """
-        delete from mentions where article_id in (
-            select article_id from articles where source_path in (select path from batch_files)
-            union all select article_id from batch_articles)
+        create or replace temp table touched_articles as
+        select article_id from articles where source_path in (select path from batch_files)
+        union select article_id from batch_articles
         """
     )
-    con.execute(
-        "delete from articles where source_path in (select path from batch_files)"
-        " or article_id in (select article_id from batch_articles)"
-    )
+    for table in ARTICLE_CHILD_TABLES:  # names from the fixed registry above, never from input
+        con.execute(f"delete from {table} where article_id in (select article_id from touched_articles)")
+    con.execute("delete from articles where article_id in (select article_id from touched_articles)")
     con.execute("delete from rejects where path in (select path from batch_files)")
     con.execute(f"insert into articles by name select {', '.join(ARTICLE_COLUMNS)}, run_id from batch_articles")
     con.execute(
@@ -95,13 +106,9 @@ def _replace_rows(con: duckdb.DuckDBPyConnection) -> None:
             source = excluded.source
         """
     )
-    con.execute(
-        """
-        insert into mentions by name
-        select article_id, start_char, end_char, text, label, entity_id, role, source, sentence
-        from batch_mentions
-        """
-    )
+    for table in children:
+        columns = ", ".join(_shared_columns(con, table, f"batch_{table}"))
+        con.execute(f"insert into {table} ({columns}) select {columns} from batch_{table}")
     con.execute(
         """
         insert into rejects by name
@@ -121,4 +128,14 @@ def _replace_rows(con: duckdb.DuckDBPyConnection) -> None:
             run_id = excluded.run_id, processed_at = excluded.processed_at
         """
     )
+    con.execute("drop table touched_articles")
 
+
+def _shared_columns(con: duckdb.DuckDBPyConnection, table: str, staged: str) -> list[str]:
+    """Columns of `table` that the staged frame provides (extra frame columns are ignored)."""
+    target = con.execute(
+        "select column_name from duckdb_columns() where table_name = ? and schema_name = 'main' order by column_index",
+        [table],
+    ).fetchall()
+    provided = {row[0] for row in con.execute(f"describe {staged}").fetchall()}
+    return [f'"{name}"' for (name,) in target if name in provided]

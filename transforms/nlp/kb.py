@@ -27,6 +27,8 @@ import babel
 import polars as pl
 from babel import Locale
 
+from newsflow.errors import ConfigError
+
 LANGS = ("de", "en", "fr")
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 # CLDR territory codes that are not a single place (unknown, pseudo, unions).
@@ -54,8 +56,10 @@ ROLE_COLUMNS = pl.Schema({"role": pl.String, "lang": pl.String, "implies_entity_
 FIRST_NAME_COLUMNS = pl.Schema({"first_name": pl.String})
 
 
-class KnowledgeBaseError(ValueError):
+class KnowledgeBaseError(ConfigError):
     """A KB file is missing, malformed or inconsistent (permanent: fix the file)."""
+
+    code = "NF202"
 
 
 @dataclass(frozen=True)

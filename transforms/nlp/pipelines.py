@@ -17,16 +17,13 @@ import spacy
 from spacy.language import Language
 
 from transforms.nlp import german, sentences  # noqa: F401  (registers components)
+from newsflow.errors import PipelineUnavailableError
 from transforms.nlp.kb import KnowledgeBase
 from transforms.nlp.ruler import add_kb_ruler
 
 EMBEDDED = "embedded"
 FALLBACKS = ("embedded", "fail")
 _CACHE: dict[tuple, tuple[Language, str]] = {}
-
-
-class PipelineUnavailableError(RuntimeError):
-    """No listed model is installed and the fallback is "fail" (permanent)."""
 
 
 def build_pipeline(lang: str, models: Sequence[str], fallback: str, kb: KnowledgeBase) -> tuple[Language, str]:

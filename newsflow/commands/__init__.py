@@ -1,0 +1,1 @@
+"""One module per `newsflow` command; each exposes `register(subcommands)`."""

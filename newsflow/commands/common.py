@@ -1,0 +1,53 @@
+"""What the commands share: common options, the warehouse path, printing frames."""
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from newsflow.settings import Settings, load_settings
+
+
+def add_command(subcommands, name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+    """A subcommand with the options every command takes (--db, --config)."""
+    command = subcommands.add_parser(name, help=help_text, description=help_text)
+    command.add_argument("--db", help="DuckDB warehouse file (default: warehouse.path from the config)")
+    command.add_argument("--config", help="TOML file layered over configs/default.toml")
+    command.set_defaults(handler=handler)
+    return command
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def db_path_of(args: argparse.Namespace, settings: Settings | None = None) -> Path:
+    settings = settings or settings_of(args)
+    return Path(args.db or settings.warehouse.path).expanduser().resolve()
+
+
+@contextmanager
+def read_warehouse(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that waits (with back-off) while a load holds the file."""
+    from warehouse.connection import open_warehouse
+
+    settings = settings_of(args)
+    with open_warehouse(db_path_of(args, settings), read_only=True, timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
+        yield con
+
+
+def print_frame(frame: pl.DataFrame, fmt: str = "table") -> None:
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif fmt == "json":
+        sys.stdout.write(frame.write_json() + "\n")
+    else:
+        width = shutil.get_terminal_size((120, 24)).columns
+        with pl.Config(tbl_rows=50, tbl_cols=-1, tbl_width_chars=width, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+            print(frame)
+        print(f"({frame.height} row{'s' if frame.height != 1 else ''})")

@@ -1,0 +1,33 @@
+"""`newsflow run`: ingest files and directories into the warehouse."""
+
+import argparse
+import os
+
+from newsflow.commands.common import add_command, settings_of
+from newsflow.settings import PROJECT_DIR
+
+
+def prepare_prefect_env() -> None:
+    """Keep Prefect's state in the project and offline unless the user chose otherwise."""
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT_DIR / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def run(args: argparse.Namespace) -> int:
+    prepare_prefect_env()
+    from flows.build_corpus import build_corpus  # Prefect is imported only for runs
+    from flows.summary import render_text
+    from warehouse.connection import open_warehouse
+    from warehouse.report import run_report
+
+    result = build_corpus(paths=args.paths or None, db=args.db, config=args.config)
+    timeout = settings_of(args).warehouse.read_timeout_seconds
+    with open_warehouse(result["db"], read_only=True, timeout_seconds=timeout) as con:
+        print(render_text(run_report(con, result["run_id"])))
+    print(f"warehouse: {result['db']}")
+    return 0
+
+
+def register(subcommands) -> None:
+    command = add_command(subcommands, "run", run, "ingest files and directories into the warehouse")
+    command.add_argument("paths", nargs="*", help="files or directories (default: input.paths, i.e. seeds/)")
