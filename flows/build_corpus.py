@@ -8,6 +8,7 @@ the warehouse consistent and the next run picks up what is missing.
 """
 
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,13 +17,22 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
 
 from flows.artifacts import publish_run_artifacts
 from flows.post_load import POST_LOAD_STEPS
+from flows.progress import ArtifactProgress, RunProgress
+from flows.runners import describe as describe_runner
+from flows.runners import nlp_task_runner
+from newsflow.errors import TransientError
 from newsflow.settings import Settings, load_settings
+from transforms.dedup import syndication_children
+from transforms.coverage import CoverageCollector
 from transforms.discover import discover_files, plan_changes
 from transforms.entities import extract_entities
 from transforms.ingest import ReadOutput, ledger_rows, read_inputs
+from transforms.metadata import load_manifests, settle_language_source
+from transforms.readers import ReadOptions
 from transforms.nlp.kb import KnowledgeBase, load_kb
 from transforms.nlp.pipelines import build_pipeline
 from transforms.prepare import prepare_articles
@@ -44,18 +54,59 @@ class RunCounts:
     rejects: int = 0
     seconds: float = 0.0
     entity_types: dict[str, int] = field(default_factory=dict)
+    # per stage, for the run summary
+    files_to_read: int = 0
+    files_unchanged_by_hash: int = 0
+    raw_articles: int = 0
+    read_rejects: int = 0
+    read_seconds: float = 0.0
+    process_seconds: float = 0.0
+    load_seconds: float = 0.0
+
+    def add_read(self, read: ReadOutput, seconds: float) -> None:
+        self.files_unchanged_by_hash += read.unchanged.height
+        self.raw_articles += read.articles.height
+        self.read_rejects += read.rejects.height
+        self.read_seconds += seconds
 
     def add(self, batch: Batch) -> None:
-        self.files_changed += batch.files.height
+        on_disk = batch.files.filter(pl.col("container").is_null()) if "container" in batch.files.columns else batch.files
+        self.files_changed += on_disk.height  # archive members ("a.zip!m") are ledger rows, not files seen
         self.articles += batch.articles.height
         self.mentions += batch.mentions.height
         self.rejects += batch.rejects.height
         for label, count in batch.mentions.group_by("label").len().iter_rows():
             self.entity_types[label] = self.entity_types.get(label, 0) + count
 
+    def stage_rows(self) -> list[dict]:
+        """One row per stage: what went in, what came out, what was quarantined, wall time."""
+        files_read = self.files_to_read - self.files_unchanged_by_hash
+        return [
+            {"stage": "discover", "in": f"{self.files_seen} files", "out": f"{self.files_to_read} to read",
+             "rejects": 0, "seconds": None},
+            {"stage": "read", "in": f"{self.files_to_read} files", "out": f"{self.raw_articles} articles from {files_read} files",
+             "rejects": self.read_rejects, "seconds": round(self.read_seconds, 2)},
+            {"stage": "process", "in": f"{self.raw_articles} articles", "out": f"{self.articles} articles, {self.mentions} mentions",
+             "rejects": self.rejects - self.read_rejects, "seconds": round(self.process_seconds, 2)},
+            {"stage": "load", "in": f"{self.articles} articles", "out": f"{self.articles} articles",
+             "rejects": 0, "seconds": round(self.load_seconds, 2)},
+        ]  # fmt: skip
+
 
 def resolve_db(settings: Settings, db: str | None) -> Path:
     return Path(db or settings.warehouse.path).expanduser().resolve()
+
+
+def settings_for(config: str | None, languages: list[str] | None) -> Settings:
+    """The run's settings: the config file, then the `languages` parameter (its first is the
+    default language when the configured default is not among them)."""
+    settings = load_settings(config)
+    if not languages:
+        return settings
+    overrides: dict[str, object] = {"language.languages": list(languages)}
+    if settings.language.default not in languages:
+        overrides["language.default"] = languages[0]
+    return load_settings(config, overrides=overrides)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -66,12 +117,10 @@ def discover_task(paths: list[str], settings: Settings, ledger: pl.DataFrame) ->
 
 @task(cache_policy=NO_CACHE)
 def read_batch(files: pl.DataFrame, settings: Settings) -> ReadOutput:
-    return read_inputs(
-        files, max_file_bytes=settings.limits.max_file_bytes, max_json_depth=settings.limits.max_json_depth
-    )
+    manifest = load_manifests(settings.metadata.manifests)
+    return read_inputs(files, ReadOptions.from_settings(settings), manifest=manifest)
 
 
-@task(cache_policy=NO_CACHE)
 def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipelines: dict[str, str]) -> Batch:
     articles, short = prepare_articles(
         read.articles,
@@ -80,8 +129,10 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
         default_language=settings.language.default,
         min_confidence=settings.language.min_confidence,
     )
+    articles = settle_language_source(articles, settings.language.min_confidence)
+    coverage = CoverageCollector.for_settings(settings, kb)  # quotes, terms, summits from the same Docs
     mentions, entities = extract_entities(
-        articles, partial(_pipeline, settings, kb, pipelines), kb, settings.nlp.pipe_batch_size
+        articles, partial(_pipeline, settings, kb, pipelines), kb, settings.nlp.pipe_batch_size, on_doc=coverage
     )
     rejects = pl.concat([read.rejects, short])
     return Batch(
@@ -89,16 +140,27 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
         articles=articles,
         entities=entities,
         rejects=rejects,
-        children={"mentions": mentions},
+        children={
+            "mentions": mentions,
+            **syndication_children(articles, settings.dedup),
+            **coverage.children(articles, mentions),
+        },
     )
 
 
 def _pipeline(settings: Settings, kb: KnowledgeBase, used: dict[str, str], language: str):
     """The memoized spaCy pipeline for a language; records which one was used."""
     choice = settings.nlp.pipelines[language]
-    nlp, description = build_pipeline(language, choice.models, choice.fallback, kb)
+    nlp, description = build_pipeline(language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path)
     used[language] = description
     return nlp
+
+
+@task(cache_policy=NO_CACHE)
+def process_task(read: ReadOutput, settings: Settings, kb: KnowledgeBase) -> tuple[Batch, dict[str, str]]:
+    """The NLP stage of one batch; may run in a Dask worker, so what it used comes back with it."""
+    pipelines: dict[str, str] = {}
+    return process_batch(read, settings, kb, pipelines), pipelines
 
 
 @task(cache_policy=NO_CACHE)
@@ -113,34 +175,117 @@ def _batches(plan: pl.DataFrame, size: int) -> list[pl.DataFrame]:
     return [todo.slice(offset, size) for offset in range(0, todo.height, size)]
 
 
+def _transient_only(task, task_run, state) -> bool:
+    """Retry I/O trouble (OSError, a busy warehouse); never bad input or a broken config."""
+    try:
+        state.result()
+    except (TransientError, OSError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def _run_batches(
+    batches: list[pl.DataFrame],
+    settings: Settings,
+    db_path: Path,
+    run_id: str,
+    counts: RunCounts,
+    pipelines: dict[str, str],
+    progress: RunProgress,
+) -> None:
+    """Read, process and load every batch, pipelined: batch N+1 is read while N is in the NLP stage.
+
+    Reads and loads run here, in order; only `process-batch-N` goes to the NLP
+    task runner, at most `orchestration.batches_in_flight` ahead of the load.
+    Each load is one transaction, so a failure leaves every earlier batch
+    committed and nothing of the failed one.
+    """
+    logger = get_run_logger()
+    timeout = settings.warehouse.read_timeout_seconds
+    io = {
+        "retries": settings.pipeline.io_retries,
+        "retry_delay_seconds": exponential_backoff(backoff_factor=settings.pipeline.io_retry_delay_seconds),
+        "retry_jitter_factor": 0.5,
+        "retry_condition_fn": _transient_only,
+    }
+    kb = load_kb(settings.nlp.kb_path)
+    in_flight: deque = deque()
+    logger.info("NLP stage runs in %s", describe_runner(settings.orchestration))
+    with nlp_task_runner(settings.orchestration) as runner:
+        for number, files in enumerate(batches, start=1):
+            label = f"batch-{number:04d}"
+            began = time.perf_counter()
+            read = read_batch.with_options(task_run_name=f"read-{label}", **io)(files, settings)
+            counts.add_read(read, time.perf_counter() - began)
+            progress.advanced("read", files.height, read.articles.height)
+            task = process_task.with_options(task_run_name=f"process-{label}")
+            future = runner.submit(task, {"read": read, "settings": settings, "kb": kb})
+            in_flight.append((label, read, future, time.perf_counter()))
+            while in_flight and (len(in_flight) > settings.orchestration.batches_in_flight or number == len(batches)):
+                _load_next(in_flight.popleft(), db_path, run_id, timeout, io, counts, pipelines, progress)
+
+
+def _load_next(item, db_path, run_id, timeout, io, counts: RunCounts, pipelines, progress: RunProgress) -> None:
+    label, read, future, submitted = item
+    batch, used = future.result()
+    pipelines.update(used)
+    processed = time.perf_counter()
+    progress.advanced("process", read.files.height, batch.articles.height)
+    load_batch_task.with_options(task_run_name=f"load-{label}", **io)(batch, read.unchanged, db_path, run_id, timeout)
+    loaded = time.perf_counter()
+    counts.add(batch)
+    counts.process_seconds += processed - submitted
+    counts.load_seconds += loaded - processed
+    progress.advanced("load", read.files.height, batch.articles.height)
+    reasons = ", ".join(f"{reason} {n}" for reason, n in batch.rejects["reason"].value_counts(sort=True).iter_rows())
+    get_run_logger().info(
+        "%s: %d file(s) -> %d article(s) (%.1f/s), %d mention(s), %d reject(s)%s; %d unchanged",
+        label, batch.files.height, batch.articles.height, batch.articles.height / max(loaded - submitted, 1e-9),
+        batch.mentions.height, batch.rejects.height, f" ({reasons})" if reasons else "", read.unchanged.height,
+    )  # fmt: skip
+
+
 @flow(name="build_corpus", log_prints=True)
-def build_corpus(paths: list[str] | None = None, db: str | None = None, config: str | None = None) -> dict:
+def build_corpus(
+    paths: list[str] | None = None,
+    db: str | None = None,
+    config: str | None = None,
+    languages: list[str] | None = None,
+) -> dict:
     """Ingest article files into the DuckDB warehouse; return the run's counts.
+
+    Only new or changed files are read (the warehouse's ledger knows the rest),
+    so a scheduled run over an inbox picks up exactly what arrived since.
 
     Args:
         paths: files or directories to read (default: input.paths from the config).
         db: the DuckDB warehouse file (default: warehouse.path from the config).
         config: a TOML file layered over configs/default.toml.
+        languages: ISO 639-1 codes to identify and process (default: language.languages from the config).
     """
     logger = get_run_logger()
-    settings = load_settings(config)
+    settings = settings_for(config, languages)
     paths = list(paths or settings.input.paths)
     db_path = resolve_db(settings, db)
     timeout = settings.warehouse.read_timeout_seconds
-    io_retries = {"retries": settings.pipeline.io_retries, "retry_delay_seconds": settings.pipeline.io_retry_delay_seconds}
     run_id = new_run_id()
     counts = RunCounts()
     pipelines: dict[str, str] = {}
     started = time.perf_counter()
+    progress = RunProgress(ArtifactProgress(db_path, run_id))
 
     with run_lock(db_path, wait_seconds=timeout):
         with open_warehouse(db_path, timeout_seconds=timeout) as con:
-            apply_models(con)
+            models = apply_models(con)
             abandoned = close_abandoned_runs(con)
             start_run(con, run_id, paths, settings.config_hash, _flow_run_id())
             ledger = read_ledger(con)
         if abandoned:
             logger.warning("marked %d earlier run(s) that never finished as failed", abandoned)
+        for model, waits_for in models.skipped.items():
+            logger.info("view %s not created: waits for %s", model, waits_for)
         try:
             plan = discover_task(paths, settings, ledger)
             counts.files_seen = plan.height
@@ -149,20 +294,10 @@ def build_corpus(paths: list[str] | None = None, db: str | None = None, config: 
                 "found %d file(s) in %s: %d to read, %d unchanged",
                 plan.height, paths, sum(b.height for b in batches), plan.height - sum(b.height for b in batches),
             )  # fmt: skip
-            kb = load_kb(settings.nlp.kb_path) if batches else None
-            for number, files in enumerate(batches, start=1):
-                label = f"batch-{number:04d}"
-                read = read_batch.with_options(task_run_name=f"read-{label}", **io_retries)(files, settings)
-                batch = process_batch.with_options(task_run_name=f"process-{label}")(read, settings, kb, pipelines)
-                load_batch_task.with_options(task_run_name=f"load-{label}", **io_retries)(
-                    batch, read.unchanged, db_path, run_id, timeout
-                )
-                counts.add(batch)
-                logger.info(
-                    "%s: %d file(s) -> %d article(s), %d mention(s), %d reject(s); %d unchanged",
-                    label, batch.files.height, batch.articles.height, batch.mentions.height,
-                    batch.rejects.height, read.unchanged.height,
-                )  # fmt: skip
+            counts.files_to_read = sum(b.height for b in batches)
+            progress.started(counts.files_to_read, len(batches))
+            if batches:
+                _run_batches(batches, settings, db_path, run_id, counts, pipelines, progress)
             counts.files_skipped = counts.files_seen - counts.files_changed
             for step in POST_LOAD_STEPS:
                 outcome = step(db_path, run_id, settings)
@@ -171,15 +306,17 @@ def build_corpus(paths: list[str] | None = None, db: str | None = None, config: 
             with open_warehouse(db_path, timeout_seconds=timeout) as con:
                 finish_run(con, run_id, "completed", _count_fields(counts), pipelines)
         except BaseException as error:
+            progress.finished(completed=False)
             _record_failure(db_path, run_id, counts, pipelines, error, timeout)
             raise
+    progress.finished(completed=True)
 
     rate = counts.articles / counts.seconds if counts.seconds else 0.0
     logger.info(
         "run %s completed in %.1f s: %d article(s) (%.1f/s), %d mention(s), %d reject(s), %d file(s) unchanged",
         run_id, counts.seconds, counts.articles, rate, counts.mentions, counts.rejects, counts.files_skipped,
     )  # fmt: skip
-    publish_run_artifacts(db_path, run_id, timeout)
+    publish_run_artifacts(db_path, run_id, timeout, counts.stage_rows())
     return {
         "run_id": run_id,
         "flow_run_id": _flow_run_id(),

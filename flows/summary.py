@@ -2,7 +2,10 @@
 
 import polars as pl
 
+from flows.run_insights import RunInsights
 from warehouse.report import RunReport
+
+QUOTE_CHARS = 100  # a quote longer than this is cut in the terminal summary
 
 
 def _names(frame: pl.DataFrame) -> str:
@@ -19,6 +22,7 @@ def render_text(report: RunReport) -> str:
         f"  entities by type (warehouse): {types}",
         f"  top people: {_names(report.top_people)}",
         f"  top places: {_names(report.top_places)}",
+        *_summit_lines(report),
     ]
     if report.rejects.height:
         by_reason = report.rejects.group_by("reason").len().sort("len", descending=True)
@@ -29,7 +33,8 @@ def render_text(report: RunReport) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(report: RunReport) -> str:
+def render_markdown(report: RunReport, stages: list[dict] | None = None, insights: RunInsights | None = None) -> str:
+    """The run's summary artifact: counts, counts per stage, rejects by reason, new entities, top quotes."""
     run = report.run
     lines = [
         f"# newsflow run `{run.get('run_id')}`",
@@ -43,11 +48,69 @@ def render_markdown(report: RunReport) -> str:
         "",
         f"**Top places:** {_names(report.top_places)}",
         "",
+        *_summit_markdown(report),
         f"Pipelines: `{run.get('pipelines')}` · config `{run.get('config_hash')}`",
     ]
+    if stages:
+        lines += ["", "## Stages", "", "| stage | in | out | rejects | seconds |", "|---|---|---|---:|---:|"]
+        lines += [
+            f"| {row['stage']} | {row['in']} | {row['out']} | {row['rejects']} | {_or_dash(row['seconds'])} |"
+            for row in stages
+        ]
     if report.rejects.height:
-        by_reason = report.rejects.group_by("reason").len().sort("len", descending=True)
-        lines += ["", "## Rejects by reason", "", "| reason | count |", "|---|---:|"]
-        lines += [f"| {reason} | {count} |" for reason, count in by_reason.iter_rows()]
+        by_reason = report.rejects.group_by("stage", "reason").len().sort("len", "reason", descending=[True, False])
+        lines += ["", "## Rejects by reason", "", "| reason | count | stage |", "|---|---:|---|"]
+        lines += [f"| {reason} | {count} | {stage} |" for stage, reason, count in by_reason.iter_rows()]
+    if insights is not None:
+        lines += ["", f"## New entities ({insights.new_entity_count})", ""]
+        if insights.new_entities.height:
+            lines += ["| entity | type | Wikidata | mentions | articles |", "|---|---|---|---:|---:|"]
+            lines += [
+                f"| {_cell(r['canonical_name'])} | {r['type']} | {r['wikidata_id'] or ''} | {r['mentions']} | {r['articles']} |"
+                for r in insights.new_entities.iter_rows(named=True)
+            ]
+        else:
+            lines.append("No entity appeared for the first time in this run.")
+        if insights.top_quotes is not None:
+            lines += ["", "## Top quotes", ""]
+            lines += [_quote(r) for r in insights.top_quotes.iter_rows(named=True)] or [
+                "No quotes in the articles of this run."
+            ]
     return "\n".join(lines)
 
+
+def _quote(row: dict) -> str:
+    source = ", ".join(f"*{_cell(v)}*" if k == "title" else _cell(v) for k, v in row.items() if k in ("title", "outlet") and v)
+    by = _cell(row["speaker"] or "unknown speaker") + (f", {source}" if source else "")
+    return f"> {_cell(row['quote'])}\n>\n> — {by}\n"
+
+
+def _or_dash(value) -> str:
+    return "–" if value is None else str(value)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a markdown table cell or quote line."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _summit_lines(report: RunReport) -> list[str]:
+    """Summits with their key terms, and this run's best-attributed quotes (terminal)."""
+    lines = []
+    for row in report.summit_terms.iter_rows(named=True) if report.summit_terms is not None else []:
+        lines.append(f"  summit {row['summit_id']} ({row['articles']} articles), key terms: {row['terms'] or 'none'}")
+    for row in report.top_quotes.iter_rows(named=True) if report.top_quotes is not None else []:
+        quote = " ".join(row["quote"].split())
+        lines.append(f"  quote: {row['speaker']}: „{quote[:QUOTE_CHARS]}{'…' if len(quote) > QUOTE_CHARS else ''}“")
+    return lines
+
+
+def _summit_markdown(report: RunReport) -> list[str]:
+    if report.summit_terms is None or not report.summit_terms.height:
+        return []
+    lines = ["## Summits and key terms", "", "| summit | articles | key terms |", "|---|---:|---|"]
+    lines += [
+        f"| {row['summit_id']} | {row['articles']} | {_cell(row['terms'])} |"
+        for row in report.summit_terms.iter_rows(named=True)
+    ]
+    return [*lines, ""]

@@ -13,7 +13,7 @@ from newsflow.errors import NewsflowError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-COMMANDS = ("run", "sql", "status")
+COMMANDS = ("run", "sql", "status", "kb", "serve", "schema", "search", "query", "export", "report", "rejects")
 
 
 def build_parser() -> argparse.ArgumentParser:

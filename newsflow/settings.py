@@ -13,6 +13,7 @@ import os
 import tomllib
 import types
 import typing
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,25 @@ class LimitSettings:
     max_file_bytes: int
     max_json_depth: int
     min_text_chars: int
+    max_decompressed_bytes: int
+    max_compression_ratio: float
+    ratio_check_min_bytes: int
+    max_archive_members: int
+    max_archive_depth: int
+
+
+@dataclass(frozen=True)
+class CsvSettings:
+    delimiter: str
+    quote_char: str
+    has_header: bool
+    column_names: tuple[str, ...]
+    columns: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class MetadataSettings:
+    manifests: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,11 +84,33 @@ class PipelineChoice:
 class NlpSettings:
     pipe_batch_size: int
     kb_dir: str
+    ner_models_dir: str
     pipelines: Mapping[str, PipelineChoice]
 
     @property
     def kb_path(self) -> Path:
         return (CONFIG_DIR / self.kb_dir).resolve()
+
+    @property
+    def ner_models_path(self) -> Path | None:
+        return (CONFIG_DIR / self.ner_models_dir).resolve() if self.ner_models_dir else None
+
+
+@dataclass(frozen=True)
+class OrchestrationSettings:
+    task_runner: str  # "thread" | "dask": where process-batch-N runs
+    batches_in_flight: int
+    dask_address: str  # empty: a local cluster per run
+    dask_workers: int
+    dask_threads_per_worker: int
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    deployment: str
+    cron: str
+    interval_seconds: int
+    timezone: str
 
 
 @dataclass(frozen=True)
@@ -78,17 +120,85 @@ class WarehouseSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    stemmer: str  # DuckDB fts stemmer: german, english, french, ..., none
+    snippet_chars: int
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    shingle_size: int
+    num_perm: int
+    bands: int
+    rows: int
+    threshold: float
+    seed: int
+    max_bucket: int
+    agencies_file: str  # relative to configs/
+
+    def __post_init__(self) -> None:
+        if min(self.shingle_size, self.num_perm, self.bands, self.rows, self.max_bucket) <= 0:
+            raise ConfigError("config keys dedup.shingle_size, num_perm, bands, rows and max_bucket must be positive")
+        if self.bands * self.rows != self.num_perm:
+            raise ConfigError(
+                f"dedup.bands x dedup.rows ({self.bands} x {self.rows}) must equal dedup.num_perm ({self.num_perm})"
+            )
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"config key 'dedup.threshold' must be in (0, 1], got {self.threshold}")
+
+    @property
+    def agencies_path(self) -> Path:
+        return (CONFIG_DIR / self.agencies_file).resolve()
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    speech_verbs_dir: str  # relative to configs/: <lang>.txt cue lists
+
+    @property
+    def speech_verbs_path(self) -> Path:
+        return (CONFIG_DIR / self.speech_verbs_dir).resolve()
+
+
+@dataclass(frozen=True)
+class SummitSettings:
+    file: str  # relative to configs/
+    min_score: float
+
+    @property
+    def path(self) -> Path:
+        return (CONFIG_DIR / self.file).resolve()
+
+
+@dataclass(frozen=True)
+class KeytermSettings:
+    per_article: int
+    per_summit: int
+    max_words: int
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     limits: LimitSettings
+    csv: CsvSettings
+    metadata: MetadataSettings
+    json_fields: Mapping[str, tuple[str, ...]]
     pipeline: PipelineSettings
     language: LanguageSettings
     nlp: NlpSettings
     warehouse: WarehouseSettings
+    search: SearchSettings
+    orchestration: OrchestrationSettings
+    schedule: ScheduleSettings
+    dedup: DedupSettings
+    quotes: QuoteSettings
+    summits: SummitSettings
+    keyterms: KeytermSettings
     config_hash: str  # digest of the merged configuration, recorded per run
 
 
-CHOICES = {"fallback": ("embedded", "fail")}
+CHOICES = {"fallback": ("embedded", "fail"), "task_runner": ("thread", "dask")}
 
 
 def load_settings(
@@ -210,23 +320,59 @@ def _coerce(hint, value, key: str):
     return value
 
 
+def _check_csv(csv: CsvSettings) -> None:
+    if csv.delimiter != "auto" and len(csv.delimiter) != 1:
+        raise ConfigError(f"config key 'csv.delimiter' must be one character or \"auto\", got {csv.delimiter!r}")
+    if len(csv.quote_char) > 1:
+        raise ConfigError(f"config key 'csv.quote_char' must be one character (or empty: no quoting), got {csv.quote_char!r}")
+    if not csv.has_header and not csv.column_names:
+        raise ConfigError("config key 'csv.has_header' is false but 'csv.column_names' is empty", fix="name the columns")
+
+
 def _check(settings: Settings) -> None:
     """Cross-field rules that types alone cannot express."""
     positive = {
         "limits.max_file_bytes": settings.limits.max_file_bytes,
         "pipeline.batch_size": settings.pipeline.batch_size,
         "nlp.pipe_batch_size": settings.nlp.pipe_batch_size,
+        "limits.max_decompressed_bytes": settings.limits.max_decompressed_bytes,
+        "limits.max_compression_ratio": settings.limits.max_compression_ratio,
+        "limits.max_archive_members": settings.limits.max_archive_members,
+        "limits.max_archive_depth": settings.limits.max_archive_depth,
     }
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key {key!r} must be positive, got {value}")
+    _check_csv(settings.csv)
     languages = settings.language.languages
     if settings.language.default not in languages:
         raise ConfigError(
             f"config key 'language.default' ({settings.language.default!r}) is not in language.languages {list(languages)}"
         )
+    _check_orchestration(settings)
     missing = [lang for lang in languages if lang not in settings.nlp.pipelines]
     if missing:
         raise ConfigError(
             f"no pipeline configured for language(s) {missing}", fix="add [nlp.pipelines.<lang>] with models and fallback"
         )
+
+
+def _check_orchestration(settings: Settings) -> None:
+    """Positive worker counts; exactly one schedule (cron or interval) in a known time zone."""
+    orchestration, schedule = settings.orchestration, settings.schedule
+    for key in ("batches_in_flight", "dask_workers", "dask_threads_per_worker"):
+        if getattr(orchestration, key) <= 0:
+            raise ConfigError(f"config key 'orchestration.{key}' must be positive, got {getattr(orchestration, key)}")
+    if bool(schedule.cron.strip()) == (schedule.interval_seconds > 0):
+        raise ConfigError(
+            f"set exactly one of 'schedule.cron' ({schedule.cron!r}) and 'schedule.interval_seconds' "
+            f"({schedule.interval_seconds})",
+            fix='e.g. cron = "0 * * * *" and interval_seconds = 0, or cron = "" and interval_seconds = 900',
+        )
+    try:
+        zoneinfo.ZoneInfo(schedule.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"config key 'schedule.timezone' is not a known time zone: {schedule.timezone!r}",
+            fix='use an IANA name such as "UTC" or "Europe/Berlin"',
+        ) from None

@@ -17,6 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_DIR / "seeds"
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 GNAD_CSV = SHARED_DIR / "corpora" / "gnad10k_test" / "test.csv"
+GERMEVAL_TSV = SHARED_DIR / "corpora" / "germeval2014_dev" / "NER-de-dev.tsv"
 SEED_FILE = SEEDS_DIR / "000_294f5652016ebd54.txt"
 
 

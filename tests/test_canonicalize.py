@@ -149,6 +149,10 @@ def test_entities_frame_lists_every_referenced_entity(kb):
             "type": ["LOC", "PER", "PER"],
             "wikidata_id": [None, "Q56226", None],
             "source": ["derived", "kb", "derived"],
+            "name_de": [None, "Kim Jong Un", None],
+            "name_en": [None, "Kim Jong Un", None],
+            "name_fr": [None, "Kim Jong-un", None],
+            "kb_version": [kb.version] * 3,
         },
         schema=ENTITY_SCHEMA,
     )

@@ -97,3 +97,32 @@ def test_utf8_text_without_controls_round_trips(text):
     assert result.encoding in {"utf-8", "utf-8+ftfy"}
     if result.encoding == "utf-8":
         assert result.text == text
+
+
+# --- declared charsets (issue 4) -----------------------------------------------------------
+
+RUSSIAN_PAGE = (
+    '<html><head><meta charset="windows-1251"><title>Саммит</title></head>'
+    "<body><p>Президент Путин встретился с Ким Чен Ыном во Владивостоке.</p></body></html>"
+)
+
+
+def test_a_declared_non_western_charset_is_used_when_the_bytes_fit_it():
+    result = decode_bytes(RUSSIAN_PAGE.encode("cp1251"))
+    assert result == Decoded(RUSSIAN_PAGE, "cp1251")
+
+
+def test_a_transport_charset_wins_over_none_in_the_document():
+    text = "Ким Чен Ын прибыл в Ханой на бронепоезде."
+    assert decode_bytes(text.encode("koi8-r"), "KOI8-R") == Decoded(text, "koi8-r")
+
+
+def test_utf8_bytes_stay_utf8_whatever_is_declared():
+    page = RUSSIAN_PAGE.replace("windows-1251", "iso-8859-5")
+    assert decode_bytes(page.encode("utf-8")).encoding == "utf-8"
+
+
+def test_a_declared_latin1_does_not_bypass_the_western_plausibility_check():
+    data = b'<meta charset="iso-8859-1">' + bytes(range(0xA0, 0x100)) * 4
+    reason, detail = decode_bytes(data)
+    assert reason is RejectReason.UNDECODABLE and detail.startswith("invalid utf-8 at byte")

@@ -149,13 +149,68 @@ def test_seed_surnames_resolve_to_the_full_people(seed):
 def test_seed_roles_are_recorded(seed):
     _, _, canonical, _ = seed
     roles = canonical.filter(pl.col("role").is_not_null()).select("text", "role").rows()
-    assert roles == [("Kim Jong Un", "Machthaber"), ("Donald Trump", "US-Präsident"), ("Kim", "Vorsitzenden")]
+    assert roles == [
+        ("Kim Jong Un", "Machthaber"),
+        ("Donald Trump", "US-Präsident"),
+        ("Kim", "Vorsitzenden"),
+        ("US-Präsident", "US-Präsident"),  # "Der US-Präsident lobte …": the title alone stands for Trump
+    ]
 
 
 def test_seed_entity_counts(seed):
     _, _, canonical, entities = seed
     counts = dict(canonical.group_by("entity_id").len().iter_rows())
     assert counts["PER:kim-jong-un"] == 7
-    assert counts["PER:donald-trump"] == 5
+    assert counts["PER:donald-trump"] == 6  # 5 names + "Der US-Präsident"
     assert counts["LOC:KP"] == 4
     assert set(entities["source"]) == {"kb"}
+
+
+def test_sentences_split_after_a_year_or_before_a_stop_word_but_not_in_ordinals(nlp):
+    doc = nlp("Das galt bis 2019. Danach kam er am 1. Mai. Der 2. Weltkrieg und der 1. FC Köln. Seit 2018. Trump kam.")
+    assert [s.text for s in doc.sents] == [
+        "Das galt bis 2019.",
+        "Danach kam er am 1. Mai.",
+        "Der 2. Weltkrieg und der 1. FC Köln.",
+        "Seit 2018.",
+        "Trump kam.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Die Passagiere flogen mit Air Berlin nach Wien.", "Berlin"),
+        ("Am Sonntag sprach Ban Ki Moon in New York.", "Moon"),
+    ],
+)
+def test_kb_names_inside_longer_unknown_names_are_dropped(nlp, text, absent):
+    assert absent not in [e.text for e in nlp(text).ents]
+
+
+def test_kb_names_next_to_common_nouns_and_roles_stay(nlp):
+    ents = _ents(nlp, "In der Hauptstadt Berlin traf Präsident Moon Jae-in den Einfluss Chinas an.")
+    assert ("Berlin", "LOC", "LOC:berlin") in ents and ("Chinas", "LOC", "LOC:CN") in ents
+    assert ("Moon Jae-in", "PER", "PER:moon-jae-in") in ents
+
+
+def test_a_dropped_kb_match_leaves_no_kb_id_on_a_rule_name(nlp):
+    # "George" is a GeoNames city (South Africa) only if cities.csv let first names in; never on a person
+    assert _ents(nlp, "Damals regierte George W. Bush.") == [("George W. Bush", "PER", "")]
+
+
+def test_title_only_references_resolve_within_the_article(nlp, kb):
+    text = "US-Präsident Donald Trump traf Machthaber Kim Jong Un. Der Machthaber lächelte, der US-Präsident nicht."
+    articles = pl.DataFrame({"article_id": ["a"], "text": [text], "match_text": [text]})
+    canonical, _ = canonicalize_mentions(extract_mentions(nlp, articles), kb)
+    references = canonical.filter(pl.col("source") == "role").select("text", "entity_id").rows()
+    assert references == [("Machthaber", "PER:kim-jong-un"), ("US-Präsident", "PER:donald-trump")]
+
+
+def test_cities_from_geonames_are_places_and_the_kb_wins(kb):
+    cities = kb.entities.filter(pl.col("entity_id").str.starts_with("LOC:geonames-"))
+    assert cities.height > 3000 and set(cities["type"]) == {"LOC"} and cities["wikidata_id"].is_null().all()
+    by_alias = dict(kb.aliases.select("alias", "entity_id").iter_rows())
+    assert by_alias["Munich"] == "LOC:munich"  # the KB's München, not a GeoNames row
+    assert by_alias["Guangzhou"].startswith("LOC:geonames-")
+    assert "Essen" not in by_alias or not by_alias["Essen"].startswith("LOC:geonames-")  # a German word first

@@ -46,7 +46,7 @@ def test_fail_fallback_names_language_and_models(kb):
 def test_embedded_fallback_when_no_model_is_installed(kb):
     nlp, description = build_pipeline("de", ["de_core_news_sm"], "embedded", kb)
     assert description == f"embedded-de+kb:{kb.version}"
-    assert nlp.pipe_names == ["newsflow_sentences", "kb_ruler", "newsflow_de_name_rules"]
+    assert nlp.pipe_names == ["newsflow_sentences", "kb_ruler", "newsflow_de_kb_boundaries", "newsflow_de_name_rules"]
 
 
 def test_unknown_fallback_is_rejected(kb):
@@ -87,7 +87,7 @@ def test_french_article_resolves_through_kb_and_model(kb):
     assert resolved["ONU"] == "ORG:un"
     assert set(canonical["source"]) == {"kb", "model"}
     assert resolved["Jean-Luc Dubois"] == "PER:jean-luc-dubois"
-    assert resolved["Lyon"] == "LOC:lyon"
+    assert resolved["Lyon"] == "LOC:geonames-2996944"  # found by the model, resolved to the GeoNames city
     assert canonical.filter(pl.col("text") == "Trump")["role"].item() == "M."
 
 

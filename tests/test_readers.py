@@ -234,8 +234,13 @@ def test_known_binary_container_is_unsupported():
 
 
 def test_unknown_suffix_xml_is_unsupported():
-    reject = only_reject(read_file("/c/feed.xml", b'<?xml version="1.0"?><rss><channel/></rss>'))
+    reject = only_reject(read_file("/c/drawing.xml", b'<?xml version="1.0"?><svg><g/></svg>'))
     assert reject.reason is RejectReason.UNSUPPORTED_FORMAT
+
+
+def test_feed_without_items_is_empty():
+    reject = only_reject(read_file("/c/feed.xml", b'<?xml version="1.0"?><rss><channel/></rss>'))
+    assert (reject.reason, reject.detail) == (RejectReason.EMPTY, "feed has no items")
 
 
 def test_undecodable_detail_has_offset():

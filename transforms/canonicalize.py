@@ -16,27 +16,65 @@ Per mention, in order (the first that applies wins):
 
 A role word ("US-Präsident", "Machthaber") before a person or at the start of
 its span goes to `role` and is not part of the name that is matched.
+
+Title-only references (source "role": "der US-Präsident") resolve to the one
+person of the same article written with that role (inflection and gender
+aside: "US-Präsidenten" = "US-Präsident"), else to the role's
+`implies_entity_id` in roles.csv; a reference that resolves to nobody is not
+a mention of an entity and is not kept.
 """
 
 import polars as pl
 
-from transforms.nlp.kb import KnowledgeBase
+from transforms.nlp.kb import LANGS, KnowledgeBase
 from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, MENTION_SCHEMA, conform
 
 
 def canonicalize_mentions(mentions: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(CANONICAL_MENTION_SCHEMA mentions, ENTITY_SCHEMA rows of every referenced entity)."""
-    resolved = (
-        conform(mentions, MENTION_SCHEMA)
-        .with_row_index("_row")
+    conformed = conform(mentions, MENTION_SCHEMA).with_row_index("_row")
+    names = (
+        conformed.filter(pl.col("source").fill_null("") != "role")
         .pipe(split_roles, role_words(kb))
         .pipe(resolve_aliases, kb)
         .pipe(resolve_surnames, kb)
         .pipe(resolve_genitives, kb)
         .with_columns(entity_id=pl.coalesce("entity_id", "_derived_id"))
-        .sort("_row")
     )
+    references = resolve_role_references(conformed.filter(pl.col("source") == "role"), names, kb)
+    resolved = pl.concat([names, references], how="diagonal_relaxed").sort("_row")
     return conform(resolved, CANONICAL_MENTION_SCHEMA), referenced_entities(resolved, kb)
+
+
+def role_key(role: pl.Expr) -> pl.Expr:
+    """Role without case, inflection and gender ending: "US-Präsidenten", "US-Präsidentin" -> "us-präsident"."""
+    return role.str.to_lowercase().str.replace(r"(innen|in|en|er|e|n|s)$", "")
+
+
+def resolve_role_references(references: pl.DataFrame, names: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """Title-only references -> the article's one person with that role, else the KB's implied person."""
+    in_article = (
+        names.filter((pl.col("label") == "PER") & pl.col("role").is_not_null() & pl.col("entity_id").is_not_null())
+        .select("article_id", "entity_id", _role_key=role_key(pl.col("role")))
+        .group_by("article_id", "_role_key")
+        .agg(_article_id=pl.col("entity_id").first(), _n=pl.col("entity_id").n_unique())
+        .filter(pl.col("_n") == 1)
+        .drop("_n")
+    )
+    implied = (
+        kb.roles.drop_nulls("implies_entity_id")
+        .select(_role_key=role_key(pl.col("role")), _kb_id="implies_entity_id")
+        .unique()
+        .filter(pl.col("_role_key").is_unique())
+    )
+    return (
+        references.with_columns(role=pl.col("text"), _name=pl.col("text"), _role_key=role_key(pl.col("text")))
+        .join(in_article, on=["article_id", "_role_key"], how="left")
+        .join(implied, on="_role_key", how="left")
+        .with_columns(entity_id=pl.coalesce("_article_id", "_kb_id"))
+        .filter(pl.col("entity_id").is_not_null())
+        .drop("_role_key", "_article_id", "_kb_id")
+    )
 
 
 def name_key(name: pl.Expr) -> pl.Expr:
@@ -174,9 +212,15 @@ def resolve_genitives(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame
 
 
 def referenced_entities(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """ENTITY_SCHEMA rows: KB entities as in the KB, derived ones named by their most frequent name."""
+    """ENTITY_SCHEMA rows: KB entities as in the KB, derived ones named by their most frequent name.
+
+    A KB entity's name in a language is its KB/CLDR label there, else its
+    canonical name; a derived entity has no per-language names.
+    """
     ids = mentions.select("entity_id").unique()
-    known = kb.entities.join(ids, on="entity_id").with_columns(source=pl.lit("kb"))
+    known = kb.entities.join(ids, on="entity_id").with_columns(
+        source=pl.lit("kb"), **{f"name_{lang}": pl.coalesce(f"name_{lang}", "canonical_name") for lang in LANGS}
+    )
     derived = (
         mentions.join(kb.entities.select("entity_id"), on="entity_id", how="anti")
         .group_by("entity_id", "_name")
@@ -190,4 +234,8 @@ def referenced_entities(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFra
             source=pl.lit("derived"),
         )
     )
-    return pl.concat([conform(known, ENTITY_SCHEMA), conform(derived, ENTITY_SCHEMA)]).sort("entity_id")
+    return (
+        pl.concat([conform(known, ENTITY_SCHEMA), conform(derived, ENTITY_SCHEMA)])
+        .with_columns(kb_version=pl.lit(kb.version))
+        .sort("entity_id")
+    )

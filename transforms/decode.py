@@ -1,7 +1,9 @@
 """Bytes -> text, honestly, or a reject reason saying why not.
 
 Order of trust: a BOM, then the NUL pattern of BOM-less UTF-16, then strict
-UTF-8, then cp1252 / latin-1 when the result reads like Western text. Mojibake
+UTF-8, then a charset the document or its transport declares (HTTP
+Content-Type, `<meta charset>`, `<?xml encoding?>`) if the bytes decode
+strictly in it, then cp1252 / latin-1 when the result reads like Western text. Mojibake
 ("FÃ¼r") is repaired with ftfy only when ftfy flags it, and the repair is
 recorded as "+ftfy" in the encoding. Nothing is guessed beyond that: a file
 that fits none of these is UNDECODABLE, with the offset of its first bad byte.
@@ -10,6 +12,7 @@ that fits none of these is UNDECODABLE, with the offset of its first bad byte.
 import codecs
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ftfy
 
@@ -34,6 +37,12 @@ LEGACY_MIN_CHARS_FOR_SHARE = 32  # below this the share says nothing
 LEGACY_MIN_PLAUSIBLE = 0.9  # non-ASCII chars that are letters or common signs
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # category Cc except \t \n \f \r
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+DECLARED_SNIFF_BYTES = 2048
+_WESTERN_SINGLE_BYTE = frozenset({"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"})
+_DECLARED = re.compile(
+    rb"""(?:<meta[^>]{0,200}?charset\s*=\s*["']?|<\?xml[^>]{0,100}?encoding\s*=\s*["'])([A-Za-z0-9._-]{2,40})""",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_SIGNS = frozenset("€‚„…†‡‰‹›‘’“”•–—˜™«»°§©®±µ·¿¡½¼¾×÷¢£¥¤¦¨¯²³¹º ")
 
 
@@ -43,15 +52,19 @@ class Decoded:
     encoding: str  # e.g. "utf-8", "utf-16-le", "cp1252", "utf-8+ftfy"
 
 
-def decode_bytes(data: bytes) -> Decoded | tuple[RejectReason, str]:
-    """Decode `data`, or return (reason, detail) when no honest decoding exists."""
+def decode_bytes(data: bytes, declared: str | None = None) -> Decoded | tuple[RejectReason, str]:
+    """Decode `data`, or return (reason, detail) when no honest decoding exists.
+
+    `declared` is a charset named by the transport (HTTP); without it, one
+    declared in the first bytes (`<meta charset>`, `<?xml encoding?>`) is used.
+    """
     if not data.strip():
         return RejectReason.EMPTY, f"{len(data)} bytes, no text"
     result = _decode_unicode(data)
     if result is None:
         if b"\x00" in data:
             return RejectReason.BINARY, f"NUL byte at {data.index(0)}, not UTF-16/32"
-        result = _decode_legacy(data)
+        result = _decode_declared(data, declared or declared_charset(data)) or _decode_legacy(data)
     if not isinstance(result, Decoded):
         return result
     text, encoding = result.text, result.encoding
@@ -75,6 +88,32 @@ def _decode_unicode(data: bytes) -> Decoded | tuple[RejectReason, str] | None:
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
+        return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML/XML document declares in its first bytes, if any."""
+    match = _DECLARED.search(data[:DECLARED_SNIFF_BYTES])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _decode_declared(data: bytes, charset: str | None) -> Decoded | None:
+    """Strictly in a declared charset that Python knows, other than UTFs (tried before) and the
+    Western single-byte ones (any bytes decode in them: the plausibility check of cp1252/latin-1 decides)."""
+    codec = _codec_name(charset.strip().lower()) if charset else None
+    if codec is None or codec.startswith("utf") or codec in _WESTERN_SINGLE_BYTE:
+        return None
+    try:
+        return Decoded(data.decode(codec), codec)
+    except UnicodeDecodeError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _codec_name(charset: str) -> str | None:
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
         return None
 
 

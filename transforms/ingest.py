@@ -2,69 +2,143 @@
 
 This is the I/O edge of the pipeline. An unchanged file (same hash as in the
 ledger) is reported as such and not parsed; a file that cannot be read or
-parsed becomes rejects, never an exception.
+parsed becomes rejects, never an exception. Metadata from outside the file
+(manifest rows, a sidecar `<file>.meta.json`) is applied here, then the
+outlet is derived from the URL and implausible dates are flagged.
+
+Archive members are ledger rows of their own ("a.zip!doc.html", `container`
+= the archive's path); the archive's row counts what all its members gave.
+A sidecar's bytes are part of the file's content hash, so editing a sidecar
+makes its file change (noticed by size/mtime only when the file is touched,
+or with input.trust_mtime = false).
 """
 
+import dataclasses
 import errno
-import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
 from newsflow.errors import TransientError
-from transforms.readers import read_file
+from transforms.metadata import (
+    apply_manifest,
+    apply_member_sidecars,
+    apply_overrides,
+    derive_outlet,
+    flag_dates,
+    parse_sidecar,
+    sidecar_path,
+)
+from transforms.readers import ReadOptions, ReadResult, content_hash, read_file
+from transforms.readers.containers import MEMBER_SEPARATOR
 from transforms.rejects import Reject, RejectReason
 from transforms.schemas import RAW_ARTICLE_SCHEMA, REJECT_SCHEMA, conform, empty
 
 # errno values worth a retry: the file system, not the file, is the problem
 _TRANSIENT_ERRNOS = {errno.EIO, errno.EAGAIN, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE, errno.EBUSY}
+READ_FILE_SCHEMA = pl.Schema(
+    {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "content_hash": pl.String, "container": pl.String}
+)
+SIDECAR_ITEM = "meta.json"
 
 
 @dataclass(frozen=True)
 class ReadOutput:
-    files: pl.DataFrame  # path, size, mtime_ns, content_hash of every file read or rejected
+    files: pl.DataFrame  # READ_FILE_SCHEMA: every file read or rejected, and every archive member
     unchanged: pl.DataFrame  # path, size, mtime_ns of files whose hash matched the ledger
     articles: pl.DataFrame  # RAW_ARTICLE_SCHEMA
     rejects: pl.DataFrame  # REJECT_SCHEMA
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def read_inputs(files: pl.DataFrame, *, max_file_bytes: int, max_json_depth: int) -> ReadOutput:
+def read_inputs(
+    files: pl.DataFrame,
+    options: ReadOptions | None = None,
+    *,
+    max_file_bytes: int | None = None,
+    max_json_depth: int | None = None,
+    manifest: pl.DataFrame | None = None,
+) -> ReadOutput:
     """Read every file of `files` (path, size, mtime_ns, known_hash)."""
+    options = options or ReadOptions()
+    if max_file_bytes is not None:
+        options = dataclasses.replace(options, max_file_bytes=max_file_bytes)
+    if max_json_depth is not None:
+        options = dataclasses.replace(options, max_json_depth=max_json_depth)
     file_rows, unchanged_rows, frames, rejects = [], [], [], []
     for row in files.iter_rows(named=True):
-        path = row["path"]
-        if row["size"] > max_file_bytes:
-            rejects.append(Reject(path, "read", RejectReason.TOO_LARGE, f"{row['size']} bytes > limit {max_file_bytes}"))
-            file_rows.append({**row, "content_hash": ""})
+        path, limit = row["path"], options.max_file_bytes
+        base = {"path": path, "size": row["size"], "mtime_ns": row["mtime_ns"], "container": None}
+        if row["size"] > limit:
+            rejects.append(Reject(path, "read", RejectReason.TOO_LARGE, f"{row['size']} bytes > limit {limit}"))
+            file_rows.append({**base, "content_hash": ""})
             continue
         try:
-            data = _read_bytes(path, max_file_bytes)
+            data = _read_bytes(path, limit)
+            sidecar = _read_sidecar(path, limit)
         except OSError as error:
-            rejects.append(Reject(path, "read", RejectReason.UNREADABLE, f"{type(error).__name__}: {error.strerror or error}"))
-            file_rows.append({**row, "content_hash": ""})
+            rejects.append(
+                Reject(path, "read", RejectReason.UNREADABLE, f"{type(error).__name__}: {error.strerror or error}")
+            )
+            file_rows.append({**base, "content_hash": ""})
             continue
-        digest = content_hash(data)
+        digest = content_hash(data if sidecar is None else data + b"\x00" + sidecar)
         if digest == row["known_hash"]:
             unchanged_rows.append({"path": path, "size": len(data), "mtime_ns": row["mtime_ns"]})
             continue
-        file_rows.append({**row, "size": len(data), "content_hash": digest})
-        result = read_file(path, data, max_json_depth=max_json_depth)
-        frames.append(result.articles)
-        rejects.extend(result.rejects)
+        file_rows.append({**base, "size": len(data), "content_hash": digest})
+        result = read_file(path, data, options)
+        file_rows.extend(
+            {
+                "path": m.path,
+                "size": m.size,
+                "mtime_ns": row["mtime_ns"],
+                "content_hash": m.content_hash,
+                "container": path,
+            }
+            for m in result.members
+        )
+        articles, sidecar_rejects = _with_metadata(path, result, sidecar, manifest)
+        frames.append(articles)
+        rejects.extend([*result.rejects, *sidecar_rejects])
     articles = pl.concat([conform(f, RAW_ARTICLE_SCHEMA) for f in frames]) if frames else empty(RAW_ARTICLE_SCHEMA)
     return ReadOutput(
-        files=pl.DataFrame(
-            [{k: r[k] for k in ("path", "size", "mtime_ns", "content_hash")} for r in file_rows],
-            schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "content_hash": pl.String},
-        ),
+        files=pl.DataFrame(file_rows, schema=READ_FILE_SCHEMA),
         unchanged=pl.DataFrame(unchanged_rows, schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64}),
-        articles=articles,
+        articles=articles.pipe(derive_outlet).pipe(flag_dates),
         rejects=rejects_frame(rejects),
     )
+
+
+def _with_metadata(
+    path: str, result: ReadResult, sidecar: bytes | None, manifest: pl.DataFrame | None
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Manifest rows, then the file's sidecar, then archive members' sidecars (the most specific wins)."""
+    articles, rejects = result.articles, []
+    if manifest is not None:
+        articles = apply_manifest(articles, manifest)
+    if sidecar is not None:
+        fields = parse_sidecar(sidecar)
+        if isinstance(fields, str):
+            detail = f"{sidecar_path(path)}: {fields}"
+            rejects.append(Reject(path, "metadata", RejectReason.INVALID_METADATA, detail, SIDECAR_ITEM))
+        else:
+            articles = apply_overrides(articles, fields, "sidecar")
+    member_fields = {}
+    for member, data in result.sidecars.items():
+        fields = parse_sidecar(data)
+        if isinstance(fields, str):
+            detail = f"{sidecar_path(member)}: {fields}"
+            rejects.append(Reject(member, "metadata", RejectReason.INVALID_METADATA, detail, SIDECAR_ITEM))
+        else:
+            member_fields[member] = fields
+    return apply_member_sidecars(articles, member_fields), rejects
+
+
+def _read_sidecar(path: str, limit: int) -> bytes | None:
+    """The bytes of `<path>.meta.json` next to a file (not inside an archive), if there is one."""
+    candidate = Path(sidecar_path(path))
+    return _read_bytes(str(candidate), limit) if candidate.is_file() else None
 
 
 def _read_bytes(path: str, limit: int) -> bytes:
@@ -97,19 +171,43 @@ def rejects_frame(rejects: list[Reject]) -> pl.DataFrame:
 
 
 def ledger_rows(files: pl.DataFrame, articles: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:
-    """Status per file from what it finally produced: loaded, partial or rejected."""
-    article_counts = articles.group_by(pl.col("source_path").alias("path")).agg(pl.len().cast(pl.Int32).alias("articles"))
-    reject_counts = rejects.group_by("path").agg(pl.len().cast(pl.Int32).alias("rejects"))
-    counted = (
-        files.join(article_counts, on="path", how="left")
-        .join(reject_counts, on="path", how="left")
-        .with_columns(pl.col("articles", "rejects").fill_null(0))
+    """Status per file or member from what it finally produced: loaded, partial, rejected or skipped.
+
+    An archive's row counts the articles and rejects of all its members.
+    Skipped WARC records (SKIPPED_RECORD) are counted in `skipped` and never
+    make a file partial; a file that gave only skipped records is "skipped".
+    """
+    is_skip = (pl.col("reason") == str(RejectReason.SKIPPED_RECORD)).fill_null(False)
+    rejects = conform(rejects, REJECT_SCHEMA)
+    counted = files.with_columns(
+        container=pl.col("container") if "container" in files.columns else pl.lit(None, pl.String)
     )
+    for name, sources in (
+        ("articles", articles.get_column("source_path")),
+        ("rejects", rejects.filter(~is_skip).get_column("path")),
+        ("skipped", rejects.filter(is_skip).get_column("path")),
+    ):
+        counted = counted.join(_counts_by_source(sources, name), on="path", how="left")
+    counted = counted.with_columns(pl.col("articles", "rejects", "skipped").fill_null(0))
     status = (
-        pl.when(pl.col("articles") == 0)
-        .then(pl.lit("rejected"))
-        .when(pl.col("rejects") > 0)
-        .then(pl.lit("partial"))
-        .otherwise(pl.lit("loaded"))
+        pl.when(pl.col("articles") > 0)
+        .then(pl.when(pl.col("rejects") > 0).then(pl.lit("partial")).otherwise(pl.lit("loaded")))
+        .when((pl.col("rejects") == 0) & (pl.col("skipped") > 0))
+        .then(pl.lit("skipped"))
+        .otherwise(pl.lit("rejected"))
     )
     return counted.with_columns(status=status)
+
+
+def _counts_by_source(paths: pl.Series, name: str) -> pl.DataFrame:
+    """How many rows name each source or one of its archive members ("a.zip!b" counts for a.zip too)."""
+    parts = pl.col("path").str.split(MEMBER_SEPARATOR)
+    return (
+        pl.DataFrame({"path": paths}, schema={"path": pl.String})
+        .with_columns(_parts=parts)
+        .with_columns(_depth=pl.int_ranges(1, pl.col("_parts").list.len() + 1))
+        .explode("_depth")
+        .select(path=pl.col("_parts").list.head(pl.col("_depth")).list.join(MEMBER_SEPARATOR))
+        .group_by("path")
+        .agg(pl.len().cast(pl.Int32).alias(name))
+    )

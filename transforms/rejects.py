@@ -19,6 +19,17 @@ class RejectReason(StrEnum):
     JSON_TOO_DEEP = "json_too_deep"
     NO_TEXT = "no_text"  # parsed, but no article text field / HTML without body
     TEXT_TOO_SHORT = "text_too_short"  # under limits.min_text_chars
+    CORRUPT_ARCHIVE = "corrupt_archive"  # a compressed file or archive that cannot be unpacked
+    DECOMPRESSED_TOO_LARGE = "decompressed_too_large"  # over limits.max_decompressed_bytes
+    COMPRESSION_RATIO = "compression_ratio"  # over limits.max_compression_ratio (zip bomb)
+    TOO_MANY_MEMBERS = "too_many_members"  # over limits.max_archive_members
+    ARCHIVE_TOO_DEEP = "archive_too_deep"  # archives nested deeper than limits.max_archive_depth
+    UNSUPPORTED_MEMBER = "unsupported_member"  # a symlink/device/link inside a tar archive
+    INVALID_CSV = "invalid_csv"  # CSV that does not parse with the configured dialect/columns
+    INVALID_FEED = "invalid_feed"  # RSS/Atom that is not well-formed or has no items
+    INVALID_WARC = "invalid_warc"  # WARC that cannot be parsed (from the record in detail on)
+    SKIPPED_RECORD = "skipped_record"  # WARC response that is not HTML or not HTTP 200 (counted, not an error)
+    INVALID_METADATA = "invalid_metadata"  # a sidecar .meta.json that is not a JSON object of strings
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,11 @@ FILE_SCHEMA = pl.Schema(
     }
 )
 
+# Per-field provenance of article metadata: manifest | sidecar | html_meta | feed | warc | record |
+# front_matter | extraction | identified | default (null: the field is empty).
+PROVENANCE_FIELDS = ("title", "published_at", "outlet", "url", "author", "language", "section")
+FIELD_SOURCES_DTYPE = pl.Struct({name: pl.String for name in PROVENANCE_FIELDS})
+
 # One row per article read from a file, before normalization.
 RAW_ARTICLE_SCHEMA = pl.Schema(
     {
@@ -31,7 +36,11 @@ RAW_ARTICLE_SCHEMA = pl.Schema(
         "url": pl.String,
         "author": pl.String,
         "encoding": pl.String,  # codec the bytes were decoded with
-        "format": pl.String,  # txt | md | html | json | jsonl
+        "format": pl.String,  # txt | md | html | json | jsonl | csv | feed | warc
+        "section": pl.String,  # desk/section/category named by the source or metadata
+        "fetched_at": pl.Datetime("us", "UTC"),  # crawl time (WARC-Date), not publication time
+        "published_at_flag": pl.String,  # null, or why the date is implausible: before_1990 | future
+        "field_sources": FIELD_SOURCES_DTYPE,  # where each metadata field came from (transforms/metadata.py)
     }
 )
 
@@ -79,6 +88,10 @@ ENTITY_SCHEMA = pl.Schema(
         "type": pl.String,  # PER | LOC | ORG | MISC
         "wikidata_id": pl.String,
         "source": pl.String,  # kb | derived
+        "name_de": pl.String,  # canonical name per language (KB/CLDR, else as written in that language)
+        "name_en": pl.String,
+        "name_fr": pl.String,
+        "kb_version": pl.String,  # KnowledgeBase.version used to resolve it
     }
 )
 

@@ -18,6 +18,7 @@ import duckdb
 from newsflow.errors import WarehouseBusyError, WarehouseError
 from warehouse.extensions import extension_directory, load_extensions
 from warehouse.migrations import migrate
+from warehouse.snapshot import checkpoint, publish_or_withdraw
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "database is locked")
 
@@ -73,5 +74,9 @@ def open_warehouse(
             migrate(con)
         yield con
     finally:
+        if not read_only:
+            checkpoint(con)
         con.close()
+    if not read_only:
+        publish_or_withdraw(path)  # readers see this committed state (warehouse/snapshot.py)
 

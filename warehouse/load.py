@@ -23,18 +23,23 @@ LEDGER_ROW_SCHEMA = pl.Schema(
         "status": pl.String,
         "articles": pl.Int32,
         "rejects": pl.Int32,
+        "skipped": pl.Int32,  # WARC records passed over on purpose
+        "container": pl.String,  # the archive an "archive!member" row was unpacked from
     }
 )
 
 ARTICLE_COLUMNS = (
     "article_id", "source_path", "item", "title", "text", "language", "language_confidence", "published_at",
     "outlet", "url", "author", "encoding", "format", "text_hash", "n_chars", "n_words",
+    "section", "fetched_at", "published_at_flag", "field_sources",
 )  # fmt: skip
 
 
 # Tables whose rows hang off an article (article_id column): a batch replaces
 # them for every article it touches. Later stages register their tables here.
-ARTICLE_CHILD_TABLES = ("mentions",)
+ARTICLE_CHILD_TABLES = (
+    "mentions", "dedup_signatures", "dedup_bands", "article_agencies", "quotes", "article_summits", "article_terms",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,27 +88,42 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> Non
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, children: list[str]) -> None:
+    con.execute(  # a changed archive's paths include members it no longer holds
+        """
+        create or replace temp table touched_paths as
+        select path from batch_files
+        union select path from files where container in (select path from batch_files)
+        """
+    )
     con.execute(
         """
         create or replace temp table touched_articles as
-        select article_id from articles where source_path in (select path from batch_files)
+        select article_id from articles where source_path in (select path from touched_paths)
         union select article_id from batch_articles
         """
     )
     for table in ARTICLE_CHILD_TABLES:  # names from the fixed registry above, never from input
         con.execute(f"delete from {table} where article_id in (select article_id from touched_articles)")
     con.execute("delete from articles where article_id in (select article_id from touched_articles)")
-    con.execute("delete from rejects where path in (select path from batch_files)")
+    con.execute("delete from rejects where path in (select path from touched_paths)")
+    con.execute(  # members a changed archive no longer holds
+        "delete from files where path in (select path from touched_paths) and path not in (select path from batch_files)"
+    )
     con.execute(f"insert into articles by name select {', '.join(ARTICLE_COLUMNS)}, run_id from batch_articles")
     con.execute(
         """
         insert into entities by name
-        select entity_id, canonical_name, type, wikidata_id, source from batch_entities
+        select entity_id, canonical_name, type, wikidata_id, source, name_de, name_en, name_fr, kb_version
+        from batch_entities
         on conflict (entity_id) do update set
             canonical_name = excluded.canonical_name,
             type = excluded.type,
             wikidata_id = coalesce(excluded.wikidata_id, entities.wikidata_id),
-            source = excluded.source
+            source = excluded.source,
+            name_de = coalesce(excluded.name_de, entities.name_de),
+            name_en = coalesce(excluded.name_en, entities.name_en),
+            name_fr = coalesce(excluded.name_fr, entities.name_fr),
+            kb_version = excluded.kb_version
         """
     )
     for table in children:
@@ -119,16 +139,18 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, children: list[str]) -> None:
     con.execute(
         """
         insert into files by name
-        select path, size, mtime_ns, content_hash, status, articles, rejects,
-               run_id, now() as first_seen_at, now() as processed_at
+        select path, size, mtime_ns, content_hash, status, articles, rejects, coalesce(skipped, 0) as skipped,
+               container, run_id, now() as first_seen_at, now() as processed_at
         from batch_files
         on conflict (path) do update set
             size = excluded.size, mtime_ns = excluded.mtime_ns, content_hash = excluded.content_hash,
             status = excluded.status, articles = excluded.articles, rejects = excluded.rejects,
+            skipped = excluded.skipped, container = excluded.container,
             run_id = excluded.run_id, processed_at = excluded.processed_at
         """
     )
     con.execute("drop table touched_articles")
+    con.execute("drop table touched_paths")
 
 
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str, staged: str) -> list[str]:

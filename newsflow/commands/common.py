@@ -33,11 +33,11 @@ def db_path_of(args: argparse.Namespace, settings: Settings | None = None) -> Pa
 
 @contextmanager
 def read_warehouse(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection that waits (with back-off) while a load holds the file."""
-    from warehouse.connection import open_warehouse
+    """A read-only connection to the last committed state (warehouse/snapshot.py)."""
+    from warehouse.snapshot import open_reader  # the published snapshot: never blocks a run
 
     settings = settings_of(args)
-    with open_warehouse(db_path_of(args, settings), read_only=True, timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
+    with open_reader(db_path_of(args, settings), timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
         yield con
 
 

@@ -2,6 +2,9 @@
 
 import argparse
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from newsflow.commands.common import add_command, settings_of
 from newsflow.settings import PROJECT_DIR
@@ -20,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.connection import open_warehouse
     from warehouse.report import run_report
 
-    result = build_corpus(paths=args.paths or None, db=args.db, config=args.config)
+    with stage_progress(enabled=args.progress):
+        result = build_corpus(paths=args.paths or None, db=args.db, config=args.config, languages=args.languages)
     timeout = settings_of(args).warehouse.read_timeout_seconds
     with open_warehouse(result["db"], read_only=True, timeout_seconds=timeout) as con:
         print(render_text(run_report(con, result["run_id"])))
@@ -28,6 +32,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def stage_progress(enabled: bool | None) -> Iterator[None]:
+    """One progress bar per stage on a terminal (cleared at the end, before the summary is printed)."""
+    if enabled is False or (enabled is None and not sys.stderr.isatty()):
+        yield
+        return
+    from rich.console import Console
+
+    from flows.progress import RichProgress, watching
+
+    with watching(RichProgress(Console(stderr=True))):
+        yield
+
+
 def register(subcommands) -> None:
     command = add_command(subcommands, "run", run, "ingest files and directories into the warehouse")
     command.add_argument("paths", nargs="*", help="files or directories (default: input.paths, i.e. seeds/)")
+    command.add_argument(
+        "--language", dest="languages", action="append", metavar="CODE",
+        help="process only this language (repeat for more; default: language.languages)",
+    )  # fmt: skip
+    command.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="progress bars per stage (default: on when stderr is a terminal)",
+    )  # fmt: skip

@@ -4,15 +4,19 @@ The pipeline reads `match_text` (quotes unified, same length as `text`), so
 offsets index `text` and the mention text is sliced from `text`. Entity labels
 are mapped onto PER/LOC/ORG/MISC; numeric and temporal labels (DATE, CARDINAL,
 MONEY …) are not entities of the corpus and are dropped on purpose.
+Title-only references of the German rules ("der US-Präsident",
+`doc.spans["role"]`) are rows too, with source "role"; canonicalization keeps
+only those it can resolve to a person.
 """
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 import polars as pl
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.nlp.german import RULE_SPANS_KEY
+from transforms.nlp.german import ROLE_SPANS_KEY, RULE_SPANS_KEY
 from transforms.nlp.ruler import KB_SPANS_KEY
 from transforms.schemas import MENTION_SCHEMA
 
@@ -29,22 +33,32 @@ class ArticleTextMismatchError(ValueError):
     """`match_text` differs in length from `text`: offsets would be wrong (permanent)."""
 
 
-def extract_mentions(nlp: Language, articles: pl.DataFrame, batch_size: int = 64) -> pl.DataFrame:
-    """MENTION_SCHEMA rows for every mapped entity of every article."""
+def extract_mentions(
+    nlp: Language, articles: pl.DataFrame, batch_size: int = 64, on_doc: Callable[[Doc, str, str], None] | None = None
+) -> pl.DataFrame:
+    """MENTION_SCHEMA rows for every mapped entity of every article.
+
+    `on_doc(doc, article_id, text)` sees every Doc of the same pass (quotes use it).
+    """
     _check_lengths(articles)
     columns: dict[str, list] = {name: [] for name in MENTION_SCHEMA}
     contexts = zip(articles["article_id"], articles["text"].fill_null(""), strict=True)
     pairs = zip(articles["match_text"].fill_null(""), contexts, strict=True)
     for doc, (article_id, text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         _collect(doc, article_id, text, columns)
+        if on_doc is not None:
+            on_doc(doc, article_id, text)
     return pl.DataFrame(columns, schema=MENTION_SCHEMA)
 
 
 def _collect(doc: Doc, article_id: str, text: str, columns: dict[str, list]) -> None:
     kb_spans = _span_keys(doc, KB_SPANS_KEY)
     rule_spans = _span_keys(doc, RULE_SPANS_KEY)
+    role_spans = _span_keys(doc, ROLE_SPANS_KEY)
     sentence_starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    for ent in doc.ents:
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    roles = [s for s in doc.spans[ROLE_SPANS_KEY] if s.start not in taken] if role_spans else []
+    for ent in sorted([*doc.ents, *roles], key=lambda span: span.start):
         label = LABELS.get(ent.label_)
         if label is None:
             continue
@@ -56,7 +70,9 @@ def _collect(doc: Doc, article_id: str, text: str, columns: dict[str, list]) -> 
         columns["text"].append(text[ent.start_char : ent.end_char])
         columns["label"].append(label)
         columns["kb_id"].append(ent.ent_id_ or None)
-        columns["source"].append("kb" if key in kb_spans else "rule" if key in rule_spans else "model")
+        columns["source"].append(
+            "kb" if key in kb_spans else "rule" if key in rule_spans else "role" if key in role_spans else "model"
+        )
         columns["sentence"].append(bisect_right(sentence_starts, ent.start) - 1)
         columns["preceding_word"].append(previous.text if previous is not None else None)
 

@@ -16,6 +16,11 @@ Runs after the KB ruler and never overwrites its entities. Precision first:
   name after "Nachrichtenagentur"/"Zeitung" ("Nachrichtenagentur Yonhap"),
   and capitalised words before a legal form ("Siemens AG").
 
+Title-only references ("der US-Präsident", "des Machthabers": a roles.csv
+word after a definite article and before no name) are not entities; they are
+kept apart in `doc.spans["role"]` so that canonicalization can resolve them
+to the person holding that role in the article.
+
 A name word is title-case, longer than one letter, not a stop word, month,
 weekday or title; a name found only by a speech verb never starts with the
 first word of a sentence.
@@ -35,6 +40,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 RULE_SPANS_KEY = "rule"
+ROLE_SPANS_KEY = "role"
+# Role words that stand for a person on their own after a definite article
+# ("der US-Präsident", "des Machthabers"); titles never do ("der Herr").
+DEFINITE_ARTICLES = ("der", "die", "des", "dem", "den")
+TITLES = ("herr", "frau", "herrn", "dr.", "prof.", "mr.", "mrs.", "ms.", "mr", "mrs", "ms", "m.", "mme")
 SPEECH_VERBS = (
     "sagte", "sagten", "sagt", "erklärte", "erklärten", "betonte", "meinte",
     "sprach", "kritisierte", "warnte", "forderte", "erläuterte", "antwortete",
@@ -76,7 +86,7 @@ def org_compound_regex() -> re.Pattern:
 
 
 # Word classes, as bits of a lookup table.
-ROLE, VERB, NOT_NAME, INTRODUCER = 1, 2, 4, 8  # looked up by lower-case form
+ROLE, VERB, NOT_NAME, INTRODUCER, ARTICLE = 1, 2, 4, 8, 16  # looked up by lower-case form
 FIRST_NAME, LEGAL_FORM = 1, 2  # looked up by exact form
 ORG_SUFFIX = 1  # looked up by the last three letters
 
@@ -122,7 +132,13 @@ class GermanNameRules:
     def __init__(self, nlp: Language, roles: list[str], first_names: list[str]):
         self.by_lower = _WordClasses(
             nlp,
-            {ROLE: (r.lower() for r in roles), VERB: SPEECH_VERBS, NOT_NAME: NOT_NAMES, INTRODUCER: ORG_INTRODUCERS},
+            {
+                ROLE: (r.lower() for r in roles if r.lower() not in TITLES),
+                VERB: SPEECH_VERBS,
+                NOT_NAME: NOT_NAMES,
+                INTRODUCER: ORG_INTRODUCERS,
+                ARTICLE: DEFINITE_ARTICLES,
+            },
         )
         self.by_orth = _WordClasses(nlp, {FIRST_NAME: first_names, LEGAL_FORM: LEGAL_FORMS})
         self.by_suffix = _WordClasses(nlp, {ORG_SUFFIX: (head[-3:] for head in ORG_HEADS)})
@@ -142,7 +158,20 @@ class GermanNameRules:
         doc.spans[RULE_SPANS_KEY] = new
         if new:
             doc.ents = sorted([*doc.ents, *new], key=lambda span: span.start)
+        doc.spans[ROLE_SPANS_KEY] = self.role_references(doc, taken | {i for s in new for i in range(s.start, s.end)})
         return doc
+
+    def role_references(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Role words after a definite article, followed by no name and outside every entity."""
+        lower, title, stop = doc.to_array([LOWER, IS_TITLE, IS_STOP]).T
+        bits = self.by_lower(lower)
+        after_article = np.flatnonzero((bits[1:] & ROLE > 0) & (bits[:-1] & ARTICLE > 0)) + 1
+        spans = []
+        for i in after_article:
+            followed_by_name = i + 1 < len(doc) and title[i + 1] == 1 and stop[i + 1] == 0
+            if not followed_by_name and int(i) not in taken and int(i) + 1 not in taken:
+                spans.append(Span(doc, int(i), int(i) + 1, label="PER"))
+        return spans
 
     def candidates(self, doc: Doc) -> list[Span]:
         """Every rule span, overlapping ones included."""

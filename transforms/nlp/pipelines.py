@@ -5,18 +5,25 @@
   and the shared tok2vec go; `tests/test_nlp_pipelines.py` checks the entities
   do not change), rule-based sentences, and the KB ruler before "ner" so that
   KB matches are kept by the model and carry KB ids.
-* embedded: `spacy.blank(lang)` + rule-based sentences + the KB ruler, and for
-  German the name rules of `transforms.nlp.german`.
+* embedded: `spacy.blank(lang)` + rule-based sentences + the KB ruler, for
+  German the name rules of `transforms.nlp.german`, and, when `ner_dir` holds
+  a model trained by newsflow (`<ner_dir>/<lang>_newsflow_ner`, built by
+  `bench/train_de_ner.py`), its NER last: KB and rule entities are fixed
+  first and the model only fills the gaps between them (spaCy's NER keeps
+  entities set before it).
 
-Pipelines are memoized per (lang, models, fallback, KB version).
+For German (both kinds), KB matches glued to an unknown proper noun are
+dropped after the ruler (`transforms.nlp.boundaries`: "Berlin" in "Air
+Berlin"). Pipelines are memoized per (lang, models, fallback, KB version, NER dir).
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from transforms.nlp import german, sentences  # noqa: F401  (registers components)
+from transforms.nlp import boundaries, german, sentences  # noqa: F401  (registers components)
 from newsflow.errors import PipelineUnavailableError
 from transforms.nlp.kb import KnowledgeBase
 from transforms.nlp.ruler import add_kb_ruler
@@ -26,24 +33,36 @@ FALLBACKS = ("embedded", "fail")
 _CACHE: dict[tuple, tuple[Language, str]] = {}
 
 
-def build_pipeline(lang: str, models: Sequence[str], fallback: str, kb: KnowledgeBase) -> tuple[Language, str]:
+def build_pipeline(
+    lang: str, models: Sequence[str], fallback: str, kb: KnowledgeBase, ner_dir: Path | None = None
+) -> tuple[Language, str]:
     """The first installed model of `models` (or the embedded pipeline) and its description."""
     if fallback not in FALLBACKS:
         raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r} for language {lang!r}")
-    key = (lang, tuple(models), fallback, kb.version)
+    key = (lang, tuple(models), fallback, kb.version, ner_dir)
     if key not in _CACHE:
-        _CACHE[key] = _build(lang, list(models), fallback, kb)
+        _CACHE[key] = _build(lang, list(models), fallback, kb, embedded_ner(lang, ner_dir))
     return _CACHE[key]
 
 
-def _build(lang: str, models: list[str], fallback: str, kb: KnowledgeBase) -> tuple[Language, str]:
+def embedded_ner(lang: str, ner_dir: Path | None) -> Language | None:
+    """newsflow's trained NER for `lang` from `ner_dir`, or None when there is none."""
+    if ner_dir is None:
+        return None
+    path = Path(ner_dir) / f"{lang}_newsflow_ner"
+    return spacy.load(path) if (path / "config.cfg").is_file() else None
+
+
+def _build(
+    lang: str, models: list[str], fallback: str, kb: KnowledgeBase, ner: Language | None
+) -> tuple[Language, str]:
     for name in models:
         if name == EMBEDDED:
-            return embedded_pipeline(lang, kb)
+            return embedded_pipeline(lang, kb, ner)
         if spacy.util.is_package(name):
             return statistical_pipeline(name, lang, kb)
     if fallback == EMBEDDED:
-        return embedded_pipeline(lang, kb)
+        return embedded_pipeline(lang, kb, ner)
     raise PipelineUnavailableError(
         f"No spaCy model for language {lang!r}: none of {models} is installed. "
         f'Install one (pip install <package>), add "embedded" to the model list, '
@@ -51,16 +70,21 @@ def _build(lang: str, models: list[str], fallback: str, kb: KnowledgeBase) -> tu
     )
 
 
-def embedded_pipeline(lang: str, kb: KnowledgeBase) -> tuple[Language, str]:
-    """Blank tokenizer, rule sentences, KB ruler, and German name rules for "de"."""
+def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None) -> tuple[Language, str]:
+    """Blank tokenizer, rule sentences, KB ruler, German name rules for "de", then `ner` if given."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("newsflow_sentences")
     add_kb_ruler(nlp, kb)
     if lang == "de":
+        nlp.add_pipe("newsflow_de_kb_boundaries")
         roles = kb.roles.filter(kb.roles["lang"].is_in(["de", "*"]))["role"].to_list()
         config = {"roles": roles, "first_names": sorted(kb.first_names)}
         nlp.add_pipe("newsflow_de_name_rules", config=config)
-    return nlp, f"embedded-{lang}+kb:{kb.version}"
+    description = f"embedded-{lang}+kb:{kb.version}"
+    if ner is not None:
+        nlp.add_pipe("ner", source=ner)
+        description += f"+ner:{ner.meta.get('name', 'newsflow_ner')}-{ner.meta.get('version', '0')}"
+    return nlp, description
 
 
 def statistical_pipeline(name: str, lang: str, kb: KnowledgeBase) -> tuple[Language, str]:
@@ -74,6 +98,8 @@ def statistical_pipeline(name: str, lang: str, kb: KnowledgeBase) -> tuple[Langu
         nlp.remove_pipe(component)
     nlp.add_pipe("newsflow_sentences", first=True)
     add_kb_ruler(nlp, kb, before="ner")
+    if lang == "de":
+        nlp.add_pipe("newsflow_de_kb_boundaries", before="ner")
     meta = nlp.meta
     return nlp, f"{meta['lang']}_{meta['name']}-{meta['version']}+kb:{kb.version}"
 

@@ -20,8 +20,8 @@ _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][
 _BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code"})
 
 
-def read_html(path: str, text: str, encoding: str) -> ReadResult:
-    """Read one article page."""
+def read_html(path: str, text: str, encoding: str, item: str = "") -> ReadResult:
+    """Read one article page (`item` keys it inside a container such as a WARC file)."""
     try:
         document = trafilatura.bare_extraction(
             text,
@@ -35,13 +35,13 @@ def read_html(path: str, text: str, encoding: str) -> ReadResult:
         )
     except (ValueError, TypeError, etree.LxmlError) as error:  # malformed markup
         detail = f"trafilatura could not parse the page: {type(error).__name__}: {error}"
-        return rejected(path, "parse", RejectReason.NO_TEXT, detail)
+        return rejected(path, "parse", RejectReason.NO_TEXT, detail, item)
     paragraphs = _paragraphs(document.body) if document is not None and document.body is not None else []
     title = document.title if document is not None else None
     if paragraphs and title and paragraphs[0].strip() == title.strip():
         paragraphs = paragraphs[1:]  # the headline is the title, not body text
     if not paragraphs:
-        return rejected(path, "parse", RejectReason.NO_TEXT, "no extractable article body in the HTML")
+        return rejected(path, "parse", RejectReason.NO_TEXT, "no extractable article body in the HTML", item)
     lang = _HTML_LANG.search(text[:4096])
     fields = {
         "text": "\n\n".join(paragraphs),
@@ -52,7 +52,7 @@ def read_html(path: str, text: str, encoding: str) -> ReadResult:
         "url": document.url,
         "language": lang.group(1) if lang else document.language,
     }
-    return single(article_row(path, "", fields, encoding, "html"))
+    return single(article_row(path, item, fields, encoding, "html", "html_meta"))
 
 
 def _paragraphs(body: etree._Element) -> list[str]:

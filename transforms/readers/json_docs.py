@@ -24,6 +24,7 @@ DEFAULT_FIELD_MAP: Mapping[str, Sequence[str]] = {
     "author": ("authors", "author", "byline"),
     "url": ("url", "canonical_url", "link"),
     "language": ("language", "lang", "inLanguage"),
+    "section": ("section", "category", "categories", "articleSection", "ressort", "label"),
 }
 CONTAINER_KEYS = ("articles", "items", "data")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -54,7 +55,7 @@ def read_json(
         if isinstance(document, dict) and items[0] is document
         else [(f"#{index}", item) for index, item in enumerate(items)]
     )
-    return _build(path, keyed, encoding, "json", _field_map(field_map))
+    return _build(path, keyed, encoding, "json", merged_field_map(field_map))
 
 
 def read_jsonl(
@@ -80,7 +81,7 @@ def read_jsonl(
             rejects.append(Reject(path, "parse", RejectReason.JSON_TOO_DEEP, detail, item))
     if not keyed and not rejects:
         return rejected(path, "parse", RejectReason.EMPTY, "JSON Lines file has no non-blank line")
-    result = _build(path, keyed, encoding, "jsonl", _field_map(field_map))
+    result = _build(path, keyed, encoding, "jsonl", merged_field_map(field_map))
     return ReadResult(result.articles, rejects + result.rejects)
 
 
@@ -116,11 +117,11 @@ def _build(
             detail = f"no text under any of {', '.join(field_map['text'])}"
             rejects.append(Reject(path, "parse", RejectReason.NO_TEXT, detail, item))
             continue
-        rows.append(article_row(path, item, fields, encoding, fmt))
+        rows.append(article_row(path, item, fields, encoding, fmt, "record"))
     return ReadResult(articles_frame(rows), rejects)
 
 
-def _field_map(overrides: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
+def merged_field_map(overrides: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
     merged = {name: tuple(keys) for name, keys in DEFAULT_FIELD_MAP.items()}
     merged.update({name: tuple(keys) for name, keys in (overrides or {}).items()})
     return merged

@@ -13,16 +13,27 @@ import polars as pl
 
 from transforms.dates import parse_date
 from transforms.rejects import Reject, RejectReason
-from transforms.schemas import RAW_ARTICLE_SCHEMA, conform
+from transforms.schemas import PROVENANCE_FIELDS, RAW_ARTICLE_SCHEMA
 
 ARTICLE_ID_HEX = 16
 _LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
+class Member:
+    """A source unpacked from an archive: a ledger row of its own ("a.zip!dir/b.html")."""
+
+    path: str
+    size: int  # unpacked bytes
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class ReadResult:
     articles: pl.DataFrame  # RAW_ARTICLE_SCHEMA
     rejects: list[Reject] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)  # archive members read (nested ones included)
+    sidecars: dict[str, bytes] = field(default_factory=dict)  # member path -> bytes of its "member.meta.json"
 
 
 def article_id(path: str, item: str) -> str:
@@ -31,21 +42,40 @@ def article_id(path: str, item: str) -> str:
     return digest.hexdigest()[:ARTICLE_ID_HEX]
 
 
-def article_row(path: str, item: str, fields: Mapping[str, str | None], encoding: str, fmt: str) -> dict[str, object]:
-    """One RAW_ARTICLE_SCHEMA row from raw string fields (date and language parsed here)."""
-    values = {name: _clean(fields.get(name)) for name in ("title", "outlet", "url", "author")}
-    raw_date = _clean(fields.get("published_at"))
-    return {
+def article_row(
+    path: str,
+    item: str,
+    fields: Mapping[str, str | None],
+    encoding: str,
+    fmt: str,
+    origin: str | Mapping[str, str] = "extraction",
+) -> dict[str, object]:
+    """One RAW_ARTICLE_SCHEMA row from raw string fields (dates and language parsed here).
+
+    `origin` says where the metadata fields came from (one source for all, or
+    per field; fields not named are "extraction"); empty fields have no source.
+    """
+    values = {name: _clean(fields.get(name)) for name in ("title", "outlet", "url", "author", "section")}
+    raw_date, raw_fetched = _clean(fields.get("published_at")), _clean(fields.get("fetched_at"))
+    row = {
         "article_id": article_id(path, item),
         "source_path": path,
         "item": item,
         "text": fields["text"],
         "language": language_tag(fields.get("language")),
         "published_at": parse_date(raw_date) if raw_date else None,
+        "fetched_at": parse_date(raw_fetched) if raw_fetched else None,
         "encoding": encoding,
         "format": fmt,
         **values,
     }
+    row["field_sources"] = {
+        name: (origin if isinstance(origin, str) else origin.get(name, "extraction"))
+        if row.get(name) is not None
+        else None
+        for name in PROVENANCE_FIELDS
+    }
+    return row
 
 
 def language_tag(value: str | None) -> str | None:
@@ -59,7 +89,8 @@ def language_tag(value: str | None) -> str | None:
 
 
 def articles_frame(rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
-    return conform(pl.DataFrame(list(rows), schema=RAW_ARTICLE_SCHEMA), RAW_ARTICLE_SCHEMA)
+    """RAW_ARTICLE_SCHEMA rows as a frame (keys a row lacks are null; built with the schema, no cast needed)."""
+    return pl.DataFrame(list(rows), schema=RAW_ARTICLE_SCHEMA)
 
 
 def single(row: Mapping[str, object]) -> ReadResult:

@@ -43,6 +43,7 @@ def read_text(path: str, text: str, encoding: str, fmt: str) -> ReadResult:
     """Read a txt/md file holding one article."""
     body = text.replace("\r\n", "\n").replace("\r", "\n")
     fields, body = _front_matter(body) or _header_lines(body)
+    origin = dict.fromkeys(fields, "front_matter")  # the rest is extracted from the text
     if fmt == "md" or body.lstrip().startswith("# "):
         body, heading = _markdown(body, keep_heading=fields.get("title") is not None)
         fields.setdefault("title", heading)
@@ -52,7 +53,7 @@ def read_text(path: str, text: str, encoding: str, fmt: str) -> ReadResult:
     if not paragraphs:
         return rejected(path, "parse", RejectReason.NO_TEXT, "no body text after the header/title")
     fields["text"] = "\n\n".join(paragraphs)
-    return single(article_row(path, "", fields, encoding, fmt))
+    return single(article_row(path, "", fields, encoding, fmt, origin))
 
 
 def _front_matter(body: str) -> tuple[dict[str, str | None], str] | None:

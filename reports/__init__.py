@@ -1,0 +1,1 @@
+"""Shareable reports built from the warehouse marts (`newsflow report`)."""

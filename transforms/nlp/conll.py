@@ -1,0 +1,100 @@
+"""GermEval 2014 / CoNLL-style NER files: sentences, BIO spans, spaCy examples.
+
+Input: `index<TAB>token<TAB>outer<TAB>inner` lines, a `#<TAB>url<TAB>[date]`
+comment before each sentence, a blank line between sentences. Only the outer
+(top-level) tags are used; OTH is MISC. GermEval's `deriv` and `part` variants
+("deutschen" LOCderiv, "Nordkorea-Experten" LOCpart) are not entity mentions
+for newsflow: they are returned apart so that scoring can ignore them and
+training can treat them as "no entity".
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from spacy.vocab import Vocab
+
+GOLD_TYPES = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "OTH": "MISC"}
+TYPES = ("PER", "LOC", "ORG", "MISC")
+TokenSpan = tuple[int, int, str]  # start token, end token, type
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    tokens: list[str]
+    tags: list[str]  # outer BIO tags as in the file
+    source: str  # the URL of the comment line ("" when absent)
+
+    @property
+    def is_news(self) -> bool:
+        """GermEval's README: sentences not from wikipedia.org are news text."""
+        return bool(self.source) and "wikipedia.org" not in self.source
+
+
+def read_germeval(path: Path) -> Iterator[GoldSentence]:
+    """Every sentence of `path` with its outer tags and source URL."""
+    tokens: list[str] = []
+    tags: list[str] = []
+    source = ""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            fields = line[1:].split()
+            source = fields[0] if fields else ""
+            continue
+        if not line.strip():
+            if tokens:
+                yield GoldSentence(tokens, tags, source)
+            tokens, tags, source = [], [], ""
+            continue
+        fields = line.split("\t")
+        tokens.append(fields[1])
+        tags.append(fields[2] if len(fields) > 2 else "O")
+    if tokens:
+        yield GoldSentence(tokens, tags, source)
+
+
+def bio_spans(tags: list[str]) -> tuple[set[TokenSpan], set[TokenSpan]]:
+    """(scored spans, ignored deriv/part spans) of one sentence's BIO tags."""
+    scored: set[TokenSpan] = set()
+    ignored: set[TokenSpan] = set()
+    start, kind = None, ""
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and not (tag.startswith("I-") and tag[2:] == kind):
+            base = kind.removesuffix("deriv").removesuffix("part")
+            span = (start, i, GOLD_TYPES.get(base, base))
+            (scored if base == kind else ignored).add(span)
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, kind = i, tag[2:]
+    return scored, ignored
+
+
+def gold_example(vocab: Vocab, sentence: GoldSentence) -> Example:
+    """A training example: the sentence's tokens with its scored spans; everything else is "O"."""
+    predicted = Doc(vocab, words=sentence.tokens)
+    reference = Doc(vocab, words=sentence.tokens)
+    scored, _ = bio_spans(sentence.tags)
+    reference.set_ents([Span(reference, s, e, label=t) for s, e, t in sorted(scored)], default="outside")
+    return Example(predicted, reference)
+
+
+Counts = dict[str, tuple[int, int, int]]  # type -> (gold, predicted, true positives)
+
+
+def count_matches(gold: set[tuple], predicted: set[tuple]) -> Counts:
+    """Exact-span counts per type and "ALL"; the type is the last element of each span tuple."""
+    counts: Counts = {}
+    for kind in (*TYPES, "ALL"):
+        g = {s for s in gold if kind in ("ALL", s[-1])}
+        p = {s for s in predicted if kind in ("ALL", s[-1])}
+        counts[kind] = (len(g), len(p), len(g & p))
+    return counts
+
+
+def prf(gold: int, predicted: int, true: int) -> tuple[float, float, float]:
+    precision = true / predicted if predicted else 0.0
+    recall = true / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

@@ -1,0 +1,348 @@
+"""Quotes of one article, from the spaCy Doc the entity step made.
+
+Per sentence (quotes never split a sentence), in article order:
+
+1. cues: speech verbs and phrases of the language's list, outside quotes;
+2. indirect speech: a sentence whose finite verb is German Konjunktiv I
+   ("Er hoffe nun…", "Bedingung bleibe jedoch…") or whose cue is followed
+   by "dass"/"that"/"que" ("said that…"); its speaker is the cue's, else the
+   sentence's pronoun subject, else the most recent speaker, else the subject
+   of the previous sentence;
+3. each quote: `direct` when it stands as an utterance (after a colon, at the
+   start of the sentence, or ending in its own punctuation), else `partial`.
+   The speaker comes from the cue next to it (before a colon: the cue before;
+   otherwise the nearest cue), from the indirect sentence it is part of, or
+   (a stand-alone quote or a subjunctive sentence right after an attributed
+   quote) from the previous quote. A partial quote with none of these is a
+   scare quote or a title ("als „Freund“" without a cue, »Faust«): kind
+   `term`, attributed to nobody.
+"""
+
+import hashlib
+
+import simplemma
+from spacy.tokens import Doc
+
+from transforms.quotes.cues import CueLexicon
+from transforms.quotes.language import words_for
+from transforms.quotes.speakers import Speaker, SpeakerResolver
+from transforms.quotes.text_view import DocView, Segment, Word
+
+KINDS = ("direct", "partial", "indirect", "term")
+UNATTRIBUTED_DIRECT_CONFIDENCE = 0.3
+TERM_CONFIDENCE = 0.0
+SENTENCE_END = frozenset(".!?…")
+UTTERANCE_END = SENTENCE_END | frozenset(",;")
+FIRST_SECOND_PERSON = frozenset({"ich", "wir", "du", "ihr", "mich", "mir", "uns", "dich", "dir", "euch"})
+TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
+AUXILIARY_WORDS = 3  # "», a-t-il déclaré": words between the quote and the cue
+KONJUNKTIV_WINDOW = 6  # words: the finite verb of a German main clause comes early
+COMPLEMENTIZER_WINDOW = 6  # words from the cue to "dass"/"that" ("verwiesen immer wieder darauf, dass")
+
+
+def find_quotes(
+    doc: Doc, article_id: str, text: str, language: str, lexicon: CueLexicon, roles: frozenset[str]
+) -> list[dict]:
+    """Quote rows (QUOTE_CANDIDATE_SCHEMA) of one article."""
+    view = DocView(doc, text, roles)
+    return _Attribution(view, article_id, language, lexicon, roles).run()
+
+
+class _Attribution:
+    def __init__(self, view: DocView, article_id: str, language: str, lexicon: CueLexicon, roles: frozenset[str]):
+        self.view = view
+        self.article_id = article_id
+        self.language = language
+        self.lexicon = lexicon
+        self.words = words_for(language)
+        self.resolver = SpeakerResolver(view, self.words, roles)
+        self.rows: list[dict] = []
+        self.last_quote_segment = -2  # index of the latest segment with an attributed quote
+        self.indirect_cue: tuple[int, int] | None = None  # cue words of the current indirect sentence
+
+    def run(self) -> list[dict]:
+        for index, segment in enumerate(self.view.segments):
+            cues = self._cues(segment)
+            indirect = self._indirect(index, segment, cues)
+            attributed = self._quotes(index, segment, cues, indirect)
+            if attributed:
+                self.last_quote_segment = index
+            elif indirect is None and cues:  # "…, sagt X." without quote marks: X is speaking from here on
+                first, last, _ = cues[-1]
+                self.resolver.remember(self.resolver.at_cue(segment, first, last, right=self._right_allowed(cues[-1])))
+        return sorted(self.rows, key=lambda row: (row["start_char"], row["kind"]))
+
+    # -- cues ---------------------------------------------------------------------------
+
+    def _cues(self, segment: Segment) -> list[tuple[int, int, str]]:
+        """(first word, last word, cue label) of every cue in the sentence, outside quotes."""
+        words = self.view.words
+        outside = self.view.outside(segment)
+        found = []
+        taken: set[int] = set()
+        for position, word in enumerate(outside):
+            if word.i in taken:
+                continue
+            lower = _strip_clitic(word.lower)
+            if lower in self.words.after_quote_cues and self._after_quote(word):
+                found.append((word.i, word.i, lower))
+                continue
+            for cue in self.lexicon.starting_with(lower):
+                last = word.i + len(cue.words) - 1
+                if last >= segment.last or [_strip_clitic(w.lower) for w in words[word.i : last + 1]] != list(
+                    cue.words
+                ):
+                    continue
+                if cue.particle and cue.particle not in {w.lower for w in outside[position + 1 :]}:
+                    continue
+                found.append((word.i, last, cue.label))
+                taken.update(range(word.i, last + 1))
+                break
+        return found
+
+    def _after_quote(self, word: Word) -> bool:
+        """Is `word` right after „…“, (comma inside or outside the quote; French "a", "-t", "-il" between)?"""
+        words = self.view.words
+        i = word.i - 1
+        while i >= 0 and word.i - i <= AUXILIARY_WORDS and words[i].quote < 0 and _auxiliary(words[i].text):
+            i -= 1
+        if i >= 0 and words[i].text == ",":
+            i -= 1
+        return i >= 0 and words[i].quote >= 0
+
+    # -- indirect speech ----------------------------------------------------------------
+
+    def _indirect(self, index: int, segment: Segment, cues: list[tuple[int, int, str]]) -> Speaker | None:
+        outside = self.view.outside(segment)
+        if not outside:
+            return None
+        verb = self._konjunktiv(outside)
+        if verb is None and self._subjunctive_report(index, segment, outside):
+            verb = next(w for w in _early_words(outside) if w.lower in self.words.subjunctive_ii)
+        if verb is not None:
+            tail = next((c for c in cues if c[0] > verb.i and self._after_comma(c[0])), None)  # ", sagte Kim"
+            cue = tail or next((c for c in reversed(cues) if c[1] < verb.i), None)  # "Putin betonte, …"
+            if cue is not None:
+                speaker = self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+                cue_span = (cue[0], cue[1])
+            else:
+                speaker = self.resolver.subject_of(segment) or self.resolver.inherited(verb.start)
+                speaker = speaker or self.resolver.previous_subject_speaker(segment, verb.start)
+                cue_span = (verb.i, verb.i)
+            end_word = self._content_end(segment, cue if cue and cue[0] > verb.i else None)
+            self._emit("indirect", self._content_start(outside, cue, verb), end_word, cue_span, speaker)
+            self.indirect_cue = cue_span
+            return speaker
+        for first, last, label in cues:
+            after = [w for w in outside if w.i > last][:COMPLEMENTIZER_WINDOW]
+            complementizer = next((w for w in after if w.lower in self.words.complementizers), None)
+            if complementizer is None:
+                continue
+            start_word = next((w for w in outside if w.i > complementizer.i), None)
+            if start_word is None:
+                continue
+            speaker = self.resolver.at_cue(segment, first, last, right=self._right_allowed((first, last, label)))
+            self._emit("indirect", start_word.start, self._content_end(segment, None), (first, last), speaker)
+            self.indirect_cue = (first, last)
+            return speaker
+        return None
+
+    def _konjunktiv(self, outside: list[Word]) -> Word | None:
+        """German Konjunktiv I finite verb among the first words, with a 3rd-person subject."""
+        if self.language != "de":
+            return None
+        early = _early_words(outside)
+        if {w.lower for w in early} & FIRST_SECOND_PERSON:  # "Wenn ich zurückblicke": speech itself, not a report
+            return None
+        for position, word in enumerate(early):
+            neighbours = {w.lower for w in early[max(0, position - 1) : position + 2]}
+            if neighbours & self.words.other_persons - {"es", "man"}:
+                continue
+            if word.lower in self.words.subjunctive_i or _looks_konjunktiv_i(word.text):
+                return word
+        return None
+
+    def _subjunctive_report(self, index: int, segment: Segment, outside: list[Word]) -> bool:
+        """A Konjunktiv II sentence with a quote, right after an attributed quote: the report goes on."""
+        has_quote = any(w.quote >= 0 for w in self.view.words[segment.first : segment.last])
+        subjunctive = any(w.lower in self.words.subjunctive_ii for w in _early_words(outside))
+        return has_quote and subjunctive and self.last_quote_segment == index - 1
+
+    def _after_comma(self, first: int) -> bool:
+        """Does a comma stand at most TAIL_WORDS words before the cue (", sagte Kim", ", wie Fink meinte")?"""
+        words = self.view.words
+        return any(words[i].text == "," for i in range(max(0, first - TAIL_WORDS), first))
+
+    def _content_start(self, outside: list[Word], cue: tuple[int, int, str] | None, verb: Word) -> int:
+        """Start of reported content: after "Putin betonte," when the cue comes first, else the sentence
+        start (also for a cue in commas: "Dennoch, warnt Lueftner, seien …")."""
+        if cue is not None and cue[1] < verb.i and not self._after_comma(cue[0]):
+            comma = next((w for w in outside if cue[1] < w.i < verb.i and w.text == ","), None)
+            if comma is not None:
+                return next(w for w in outside if w.i > comma.i).start
+        return outside[0].start
+
+    def _content_end(self, segment: Segment, cue: tuple[int, int, str] | None) -> int:
+        """End char of reported content: before ", sagte Kim weiter", ", wie Fink meinte" or the final punctuation."""
+        words = self.view.words
+        if cue is not None:
+            i = cue[0] - 1
+            while i > segment.first and words[i].text != ",":
+                i -= 1
+            while i > segment.first and words[i].quote < 0 and words[i].text in {",", "so"}:
+                i -= 1
+            return words[i].end
+        i = segment.last - 1
+        while i > segment.first and words[i].quote < 0 and words[i].text in SENTENCE_END | {":"}:
+            i -= 1
+        return words[i].end
+
+    # -- quotes -------------------------------------------------------------------------
+
+    def _quotes(self, index: int, segment: Segment, cues: list[tuple[int, int, str]], indirect: Speaker | None) -> bool:
+        view = self.view
+        in_segment = sorted({w.quote for w in view.words[segment.first : segment.last] if w.quote >= 0})
+        attributed = False
+        for q in in_segment:
+            quote = view.quotes[q]
+            words = [w for w in view.words[segment.first : segment.last] if w.quote == q]
+            before = self._outside_before(segment, words[0].i)
+            direct = self._is_direct(quote, before)
+            if not direct and self._is_title(before):
+                self._emit("term", quote.start, quote.end, None, None, term=True)
+                continue
+            cue = self._governing_cue(cues, words[0].i, words[-1].i, before)
+            speaker = None
+            if not direct and indirect is not None:
+                speaker, cue = indirect, (*self.indirect_cue, "")
+            elif cue is not None:
+                speaker = self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+            elif direct:
+                speaker = self._tail_speaker(index) or self._continued(index, segment)
+            if speaker is None and not direct:
+                self._emit("term", quote.start, quote.end, None, None, term=True)
+                continue
+            self._emit("direct" if direct else "partial", quote.start, quote.end, cue[:2] if cue else None, speaker)
+            attributed = attributed or speaker is not None
+        return attributed
+
+    def _outside_before(self, segment: Segment, first: int) -> list[Word]:
+        return [w for w in self.view.words[segment.first : first] if w.quote < 0]
+
+    def _is_direct(self, quote, before: list[Word]) -> bool:
+        if not before or before[-1].text == ":":
+            return True
+        inner = self.view.text[quote.start : quote.end].rstrip()
+        return inner[-1:] in UTTERANCE_END and before[-1].text not in {"als", "as", "comme", "wie"}
+
+    def _is_title(self, before: list[Word]) -> bool:
+        if not before:
+            return False
+        previous = before[-1].text
+        titles = self.words.title_nouns
+        return previous in titles or previous.lower() in titles
+
+    def _governing_cue(self, cues, first: int, last: int, before: list[Word]):
+        if not cues:
+            return None
+        if before and before[-1].text == ":":
+            earlier = [c for c in cues if c[1] < first]
+            if earlier:
+                return earlier[-1]
+        after = [c for c in cues if c[0] > last]
+        earlier = [c for c in cues if c[1] < first]
+        nearest = sorted(
+            [(c[0] - last, c) for c in after] + [(first - c[1], c) for c in earlier], key=lambda pair: pair[0]
+        )
+        return nearest[0][1]
+
+    def _right_allowed(self, cue: tuple[int, int, str]) -> bool:
+        """Inverted speaker after the cue: always in German, after a quote or with "according to"/"selon" elsewhere."""
+        if self.language == "de":
+            return cue[2] != "zufolge"
+        word = self.view.words[cue[0]]
+        return self._after_quote(word) or cue[2] in {"according to", "selon"}
+
+    def _tail_speaker(self, index: int) -> Speaker | None:
+        """English style `"Great!" Trump said.`: a short next sentence that only attributes."""
+        segments = self.view.segments
+        if index + 1 >= len(segments):
+            return None
+        tail = segments[index + 1]
+        outside = self.view.outside(tail)
+        if len(outside) > 5 or any(w.quote >= 0 for w in self.view.words[tail.first : tail.last]):
+            return None
+        cues = self._cues(tail)
+        if not cues:
+            return None
+        return self.resolver.at_cue(tail, cues[0][0], cues[0][1], right=True)
+
+    def _continued(self, index: int, segment: Segment) -> Speaker | None:
+        """A quote standing alone right after an attributed quote continues it."""
+        only_quote = all(w.quote >= 0 or w.text in SENTENCE_END for w in self.view.words[segment.first : segment.last])
+        if only_quote and self.last_quote_segment == index - 1:
+            return self.resolver.inherited(segment.start)
+        return None
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def _emit(
+        self, kind: str, start: int, end: int, cue: tuple[int, int] | None, speaker: Speaker | None, term: bool = False
+    ) -> None:
+        text = self.view.text
+        cue_start = self.view.words[cue[0]].start if cue else None
+        cue_end = self.view.words[cue[1]].end if cue else None
+        if term:
+            confidence = TERM_CONFIDENCE
+        elif speaker is None:
+            confidence = UNATTRIBUTED_DIRECT_CONFIDENCE
+        else:
+            confidence = speaker.confidence
+        self.rows.append(
+            {
+                "quote_id": quote_id(self.article_id, kind, start, end),
+                "article_id": self.article_id,
+                "kind": kind,
+                "text": text[start:end],
+                "start_char": start,
+                "end_char": end,
+                "cue": text[cue_start:cue_end] if cue else None,
+                "cue_start": cue_start,
+                "cue_end": cue_end,
+                "speaker_text": speaker.text if speaker else None,
+                "speaker_start": speaker.anchor[0] if speaker and speaker.anchor else None,
+                "speaker_end": speaker.anchor[1] if speaker and speaker.anchor else None,
+                "confidence": confidence,
+            }
+        )
+        self.resolver.remember(speaker)
+
+
+def quote_id(article_id: str, kind: str, start: int, end: int) -> str:
+    """Stable id: the same quote of the same article text gets the same id in every run."""
+    return hashlib.blake2b(f"{article_id}:{kind}:{start}:{end}".encode(), digest_size=8).hexdigest()
+
+
+def _strip_clitic(word: str) -> str:
+    """French inverted subject written on the verb: "déclare-t-il" -> "déclare"."""
+    for suffix in ("-t-il", "-t-elle", "-il", "-elle"):
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _looks_konjunktiv_i(word: str) -> bool:
+    """A lower-case "-e" form whose lemma is the word + "n" (hoffe -> hoffen, bleibe -> bleiben)."""
+    if len(word) < 4 or not word.endswith("e") or not word.islower():
+        return False
+    return simplemma.lemmatize(word, lang="de") == word + "n"
+
+
+def _early_words(outside: list[Word]) -> list[Word]:
+    """The first KONJUNKTIV_WINDOW words (punctuation not counted)."""
+    return [w for w in outside if w.text[:1].isalnum()][:KONJUNKTIV_WINDOW]
+
+
+def _auxiliary(word: str) -> bool:
+    """Short auxiliary or clitic between a quote and its cue ("a", "-t", "-il", "has")."""
+    return word.startswith("-") or (len(word) <= 3 and word.isalpha() and word.islower())

@@ -1,0 +1,272 @@
+"""Find the speaker of a cue and resolve it to a named person.
+
+Around a cue word the speaker is searched to the right first (German
+inversion "sagte Trump", "„…“, so Trump"; English/French only right after a
+quote: "said Trump", "a-t-il déclaré") and then to the left ("Trump sagte",
+"Der US-Präsident lobte", "hatte er geschrieben", "Trump, der …, lobte").
+What is found is resolved to an *anchor*, the name mention that identifies
+the person (later linked to `entities` through the canonical mentions):
+
+* a name: itself;
+* a role noun phrase ("Der US-Präsident"): the latest earlier name written
+  with that role ("US-Präsident Donald Trump");
+* a pronoun ("Er", "he", "-t-il"): the most recent speaker, else the
+  subject of the previous sentence;
+* a relative pronoun after "Name,": the name;
+* any other subject noun phrase ("Nordkorea-Experten", "officials"): kept
+  as speaker text, with no person.
+"""
+
+from dataclasses import dataclass
+
+from transforms.quotes.language import WORDS, LanguageWords
+from transforms.quotes.text_view import DocView, Person, Segment, Word
+
+# Rule confidence of each way of finding a speaker (documented in the quotes table comment).
+CONFIDENCE = {
+    "name": 0.95,
+    "relative": 0.85,
+    "role": 0.85,
+    "pronoun": 0.75,
+    "noun": 0.7,
+    "inherited": 0.6,
+    "role_guess": 0.6,
+}
+MAX_LEFT_WORDS = 30
+MAX_RIGHT_WORDS = 3
+MAX_NOUN_WORDS = 3
+WORDS_DE = WORDS["de"]
+MAX_ADJECTIVES = 2  # "der japanische Regierungschef"
+INDEFINITE = frozenset({"ein", "eine", "einer", "a", "an", "un", "une"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    text: str
+    how: str  # a CONFIDENCE key
+    anchor: tuple[int, int] | None  # char span of the name mention, None for non-persons
+    position: int  # char offset where the speaker is written (for "most recent")
+
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE[self.how]
+
+
+class SpeakerResolver:
+    def __init__(self, view: DocView, words: LanguageWords, roles: frozenset[str]):
+        self.view = view
+        self.words = words
+        self.roles = roles
+        self.recent: Speaker | None = None  # the most recent speaker with a person anchor
+
+    def remember(self, speaker: Speaker | None) -> None:
+        if speaker is not None and speaker.anchor is not None:
+            self.recent = speaker
+
+    def at_cue(self, segment: Segment, cue_first: int, cue_last: int, right: bool) -> Speaker | None:
+        found = self._right(segment, cue_last) if right else None
+        if found is not None and found.how == "noun":  # "lobte die Gespräche": an object unless no subject precedes
+            left = self._left(segment, cue_first)
+            return left if left is not None and left.how != "noun" else found
+        return found or self._left(segment, cue_first)
+
+    def pronoun(self, word: Word, segment: Segment) -> Speaker | None:
+        anchor = self.recent.anchor if self.recent else self._previous_subject(segment)
+        return (
+            Speaker(word.text, "pronoun", anchor, word.start)
+            if anchor
+            else Speaker(word.text, "noun", None, word.start)
+        )
+
+    def inherited(self, position: int) -> Speaker | None:
+        """The latest person speaking, carried over to a report without its own speaker."""
+        latest = self.recent
+        if latest is None:
+            return None
+        return Speaker(self.view.text[latest.anchor[0] : latest.anchor[1]], "inherited", latest.anchor, position)
+
+    def subject_of(self, segment: Segment) -> Speaker | None:
+        """The subject of a sentence without a cue: a leading pronoun, else none."""
+        outside = self.view.outside(segment)
+        for word in outside[:3]:
+            if word.lower in self.words.personal:
+                return self.pronoun(word, segment)
+        return None
+
+    def previous_subject_speaker(self, segment: Segment, position: int) -> Speaker | None:
+        anchor = self._previous_subject(segment)
+        if anchor is None:
+            return None
+        return Speaker(self.view.text[anchor[0] : anchor[1]], "inherited", anchor, position)
+
+    # -- search around the cue --------------------------------------------------------
+
+    def _right(self, segment: Segment, cue_last: int) -> Speaker | None:
+        view = self.view
+        i = cue_last + 1
+        limit = min(segment.last, i + MAX_RIGHT_WORDS)
+        while i < limit:
+            word = view.words[i]
+            if word.quote >= 0:
+                return None
+            person = view.person_at(i)
+            if person is not None:
+                return self._named(person)
+            if word.lower in self.words.personal:
+                return self.pronoun(word, segment)
+            if word.lower in self.words.nominative_determiners:  # "sagte der japanische Regierungschef"
+                return self._right_noun_phrase(i, segment)
+            if word.lower in self.roles:  # "sagte US-Präsident Trump" (the name follows) or a bare role
+                if view.person_at(i + 1) is None:
+                    return self._role(i, i, segment)
+                i += 1
+                continue
+            if self.words is WORDS_DE and i == cue_last + 1 and word.text[:1].isupper() and word.text.isalpha():
+                return Speaker(word.text, "noun", None, word.start)  # "warnt Lueftner," (a name the KB lacks)
+            return None
+        return None
+
+    def _right_noun_phrase(self, first: int, segment: Segment) -> Speaker | None:
+        """Determiner, adjectives, noun after the cue: a role (resolved), a name, or another subject
+        ("teilte die Polizei mit"). "der" + an "-en" adjective is dative/genitive ("erklärt der jungen Frau")."""
+        view = self.view
+        j = first + 1
+        while (
+            j < min(segment.last, first + 1 + MAX_ADJECTIVES)
+            and view.words[j].text.islower()
+            and view.words[j].lower not in self.roles
+        ):
+            if view.words[first].lower == "der" and view.words[j].lower.endswith("en") and self.words is WORDS_DE:
+                return None
+            j += 1
+        if j >= segment.last or view.words[j].quote >= 0:
+            return None
+        person = view.person_at(j) or view.person_at(j + 1)
+        if person is not None:
+            return self._named(person)
+        if view.words[j].lower in self.roles:
+            return self._role(first, j, segment)
+        if view.words[j].text[:1].isalpha() and (view.words[j].text[:1].isupper() or self.words is not WORDS_DE):
+            return Speaker(
+                view.text[view.words[first].start : view.words[j].end], "noun", None, view.words[first].start
+            )
+        return None
+
+    def _left(self, segment: Segment, cue_first: int) -> Speaker | None:
+        view = self.view
+        stop = max(segment.first, cue_first - MAX_LEFT_WORDS)
+        i = cue_first - 1
+        while i >= stop:
+            word = view.words[i]
+            if word.quote >= 0:
+                # a quote that ends a clause ("„…“, sagte") ends the search; one inside the clause is skipped
+                if i + 1 < len(view.words) and view.words[i + 1].text in {",", ":"}:
+                    return None
+                i -= 1
+                continue
+            person = view.person_at(i)
+            if person is not None:
+                if not self._governed(person.first):
+                    return self._named(person)
+                i = person.first - 1
+                continue
+            lower = word.lower
+            if (
+                self.words is WORDS_DE
+                and i == cue_first - 1
+                and i > segment.first
+                and word.text[:1].isupper()
+                and word.text.isalpha()
+                and view.words[i - 1].lower in {",", "wie"}
+                and lower not in self.roles
+            ):
+                return Speaker(word.text, "noun", None, word.start)  # ", wie Fink meinte" (a name the KB lacks)
+            if lower in self.words.personal:
+                return self.pronoun(word, segment)
+            if lower in self.words.relatives and i > 0 and view.words[i - 1].text == ",":
+                antecedent = view.person_at(i - 2)
+                if antecedent is not None:
+                    return Speaker(
+                        view.text[antecedent.start : antecedent.end],
+                        "relative",
+                        (antecedent.start, antecedent.end),
+                        antecedent.start,
+                    )
+            if lower in self.roles and not self._governed(i):
+                determiner = view.words[i - 1].lower if i > segment.first else ""
+                if determiner in self.words.nominative_determiners or i == segment.first:
+                    return self._role(i - 1 if determiner else i, i, segment)
+            i -= 1
+        return self._noun_subject(segment, cue_first)
+
+    def _noun_subject(self, segment: Segment, cue_first: int) -> Speaker | None:
+        """A subject that names no person: up to three words opening the clause ("Nordkorea-Experten")."""
+        view = self.view
+        before = view.words[segment.first : cue_first]
+        if not before or len(before) > MAX_NOUN_WORDS or any(w.quote >= 0 or not w.text[:1].isalpha() for w in before):
+            return None
+        first = before[0].lower
+        if first in self.words.other_persons or first in self.words.prepositions or first in self.words.relatives:
+            return None
+        return Speaker(view.text[before[0].start : before[-1].end], "noun", None, before[0].start)
+
+    # -- resolution -----------------------------------------------------------------
+
+    def _named(self, person: Person) -> Speaker:
+        return Speaker(self.view.text[person.start : person.end], "name", (person.start, person.end), person.start)
+
+    def _role(self, first: int, last: int, segment: Segment) -> Speaker | None:
+        """A role phrase: the latest name written with that role; with a definite article and no such
+        name, the speaker so far, else the latest person named before ("der japanische Regierungschef")."""
+        view = self.view
+        role = view.words[last].lower
+        start = view.words[first].start
+        text = view.text[start : view.words[last].end]
+        if view.words[first].lower in INDEFINITE:  # "ein Sprecher" is somebody else
+            return Speaker(text, "noun", None, start)
+        candidates = [p for p in view.persons if p.end <= start and p.role and _same_role(p.role, role)]
+        if candidates:
+            person = candidates[-1]
+            return Speaker(text, "role", (person.start, person.end), start)
+        if self.recent is not None:
+            return Speaker(text, "role_guess", self.recent.anchor, start)
+        earlier = [
+            p for p in view.persons if p.end <= start and view.words[p.first].quote < 0 and not self._governed(p.first)
+        ]
+        if earlier:
+            return Speaker(text, "role_guess", (earlier[-1].start, earlier[-1].end), start)
+        return Speaker(text, "noun", None, start)
+
+    def _governed(self, first: int) -> bool:
+        """Is the name (or role word) at word `first` inside a prepositional or object phrase?"""
+        view = self.view
+        i = first - 1
+        for _ in range(3):
+            if i < 0:
+                return False
+            lower = view.words[i].lower
+            if lower in self.words.prepositions or lower in self.words.oblique_determiners:
+                return True
+            if lower in self.roles or (view.words[i].text[:1].isupper() and lower.endswith("s")):
+                i -= 1  # skip "Machthaber", "Nordkoreas" in "mit Nordkoreas Machthaber Kim"
+                continue
+            return False
+        return False
+
+    def _previous_subject(self, segment: Segment) -> tuple[int, int] | None:
+        """The first ungoverned person of the sentence before `segment`."""
+        earlier = [s for s in self.view.segments if s.end <= segment.start]
+        if not earlier:
+            return None
+        previous = earlier[-1]
+        for person in self.view.persons:
+            inside = previous.first <= person.first < previous.last and self.view.words[person.first].quote < 0
+            if inside and not self._governed(person.first):
+                return (person.start, person.end)
+        return None
+
+
+def _same_role(a: str, b: str) -> bool:
+    """ "US-Präsidenten" and "US-Präsident" are the same role."""
+    a, b = a.rstrip("sn"), b.rstrip("sn")
+    return len(a) >= 4 and (a.startswith(b) or b.startswith(a))

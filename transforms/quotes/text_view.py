@@ -1,0 +1,102 @@
+"""A light view of one spaCy Doc for attribution: words, quotes, sentences, persons.
+
+Offsets are character offsets into the article text (the Doc was made from
+`match_text`, which has the length of `text`).
+"""
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from transforms.quotes.marks import QuoteSpan, find_quote_spans
+
+PERSON_LABELS = frozenset({"PER", "PERSON"})
+
+
+@dataclass(frozen=True)
+class Word:
+    i: int  # index among the view's words
+    text: str
+    start: int
+    end: int
+    quote: int  # index of the quote the word is in (marks included), -1 outside
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Person:
+    start: int  # char offsets of the name mention (the anchor linked to entities)
+    end: int
+    first: int  # word indices [first, last]
+    last: int
+    role: str | None  # role word written before or at the start of the name, lower case
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int  # char offsets of a sentence whose quotes are never split
+    end: int
+    first: int  # word indices [first, last)
+    last: int
+
+
+class DocView:
+    def __init__(self, doc: Doc, text: str, roles: frozenset[str]):
+        self.text = text
+        self.quotes: list[QuoteSpan] = find_quote_spans(text)
+        opens = [q.open_at for q in self.quotes]
+        self.words: list[Word] = []
+        for token in doc:
+            if token.is_space:
+                continue
+            k = bisect_right(opens, token.idx) - 1
+            inside = k >= 0 and token.idx <= self.quotes[k].close_at
+            self.words.append(Word(len(self.words), token.text, token.idx, token.idx + len(token), k if inside else -1))
+        self._word_at = {w.start: w.i for w in self.words}
+        self.persons = self._persons(doc, roles)
+        self.segments = self._segments(doc)
+
+    def word_index(self, char: int) -> int:
+        """Index of the first word starting at or after `char`."""
+        return bisect_right([w.start for w in self.words], char - 1)
+
+    def _persons(self, doc: Doc, roles: frozenset[str]) -> list[Person]:
+        persons = []
+        for ent in doc.ents:
+            if ent.label_ not in PERSON_LABELS:
+                continue
+            first = self.word_index(ent.start_char)
+            last = self.word_index(ent.end_char) - 1
+            if first > last or first >= len(self.words):
+                continue
+            role = None
+            head = self.words[first].lower
+            if head in roles and first < last:
+                role = head
+            elif first > 0 and self.words[first - 1].lower in roles:
+                role = self.words[first - 1].lower
+            persons.append(Person(ent.start_char, ent.end_char, first, last, role))
+        return persons
+
+    def person_at(self, i: int) -> Person | None:
+        return next((p for p in self.persons if p.first <= i <= p.last), None)
+
+    def _segments(self, doc: Doc) -> list[Segment]:
+        starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        starts = [b for b in starts if not any(q.open_at < b <= q.close_at for q in self.quotes)]
+        if not self.words or not starts:
+            return []
+        bounds = [*starts[1:], len(self.text)]
+        segments = []
+        for start, end in zip(starts, bounds, strict=True):
+            first, last = self.word_index(start), self.word_index(end)
+            if first < last:
+                segments.append(Segment(start, end, first, last))
+        return segments
+
+    def outside(self, segment: Segment) -> list[Word]:
+        return [w for w in self.words[segment.first : segment.last] if w.quote < 0]

@@ -1,0 +1,41 @@
+-- requires: clusters(cluster_id, article_id, role), article_agencies(article_id, agency), article_summits(article_id, summit_id), summits(summit_id, name, start_date)
+-- Raw article counts next to distinct stories, per summit (summits stage, migration 004).
+create or replace view summit_story_counts as
+with tagged as (
+    select distinct article_id, summit_id from article_summits
+),
+
+members as (
+    select article_id, outlet, cluster_id, role from syndication_articles
+),
+
+counts as (
+    select
+        t.summit_id,
+        count(*) as articles,
+        count(distinct m.cluster_id) as distinct_stories,
+        count(*) filter (where m.role = 'copy') as copies,
+        count(*) filter (where m.role = 'update') as updates,
+        count(distinct m.outlet) as outlets
+    from tagged as t
+    join members as m using (article_id)
+    group by t.summit_id
+),
+
+final as (
+    select c.summit_id, s.name, s.start_date, c.articles, c.distinct_stories, c.copies, c.updates, c.outlets
+    from counts as c
+    left join summits as s using (summit_id)
+)
+
+select * from final order by start_date, summit_id;
+
+comment on view summit_story_counts is 'Per summit: articles covering it (raw) and the distinct stories among them.';
+comment on column summit_story_counts.summit_id is 'Summit (summits.summit_id).';
+comment on column summit_story_counts.name is 'Summit name.';
+comment on column summit_story_counts.start_date is 'First day of the summit.';
+comment on column summit_story_counts.articles is 'Articles tagged with the summit (raw count).';
+comment on column summit_story_counts.distinct_stories is 'Distinct story clusters among them.';
+comment on column summit_story_counts.copies is 'Of which word-for-word copies of an earlier article.';
+comment on column summit_story_counts.updates is 'Of which changed versions of an earlier article.';
+comment on column summit_story_counts.outlets is 'Distinct outlets covering the summit.';

@@ -1,0 +1,59 @@
+-- name: search_articles
+-- Articles ranked by BM25 over title and text (DuckDB fts), best first.
+-- param: query text  words to look for (stemmed like the index)
+-- param: language text = null  only articles in this ISO 639-1 language
+-- param: limit integer = 10  results to return
+with scored as (
+    select article_id, fts_main_articles.match_bm25(article_id, $query) as score
+    from articles
+),
+
+final as (
+    select
+        s.score,
+        a.article_id,
+        a.title,
+        coalesce(nullif(trim(a.outlet), ''), '(unknown)') as outlet,
+        a.language,
+        cast(timezone('UTC', a.published_at) as date) as published_date,
+        a.text
+    from scored as s
+    join articles as a using (article_id)
+    where s.score is not null
+      and ($language is null or a.language = $language)
+)
+
+select * from final
+order by score desc, article_id
+limit $limit;
+
+-- name: search_articles_in_summit
+-- Articles tagged with one summit, ranked by BM25 over title and text.
+-- param: query text  words to look for (stemmed like the index)
+-- param: summit text  summit id, e.g. hanoi-2019
+-- param: language text = null  only articles in this ISO 639-1 language
+-- param: limit integer = 10  results to return
+with scored as (
+    select article_id, fts_main_articles.match_bm25(article_id, $query) as score
+    from articles
+    where article_id in (select article_id from stg_article_summits where summit_id = $summit)
+),
+
+final as (
+    select
+        s.score,
+        a.article_id,
+        a.title,
+        coalesce(nullif(trim(a.outlet), ''), '(unknown)') as outlet,
+        a.language,
+        cast(timezone('UTC', a.published_at) as date) as published_date,
+        a.text
+    from scored as s
+    join articles as a using (article_id)
+    where s.score is not null
+      and ($language is null or a.language = $language)
+)
+
+select * from final
+order by score desc, article_id
+limit $limit;
