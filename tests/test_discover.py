@@ -63,3 +63,15 @@ def test_plan_changes_uses_stat_then_hash():
     distrusted = plan_changes(discovered, ledger, trust_mtime=False)
     assert distrusted.filter(pl.col("path") == "/same")["action"].item() == "stat_changed"
     assert distrusted.filter(pl.col("path") == "/same")["known_hash"].item() == "h2"
+
+
+def test_an_edited_sidecar_changes_the_files_stat(tmp_path):
+    story, sidecar = tmp_path / "a.txt", tmp_path / "a.txt.meta.json"
+    story.write_text("x")
+    os.utime(story, ns=(1_000_000_000, 1_000_000_000))
+    assert discover_files([tmp_path], INCLUDE, EXCLUDE)["mtime_ns"].item() == 1_000_000_000
+    sidecar.write_text('{"outlet": "Der Standard"}')
+    os.utime(sidecar, ns=(2_000_000_000, 2_000_000_000))
+    found = discover_files([tmp_path], INCLUDE, EXCLUDE)
+    assert found["path"].to_list() == [str(story.resolve())]  # the sidecar is not an input of its own
+    assert found["mtime_ns"].item() == 2_000_000_000

@@ -156,6 +156,23 @@ def test_a_fixed_file_is_picked_up_by_the_next_run(seed_dir, db_path):
         assert con.execute("select title from articles where source_path like '%story.json'").fetchone() == ("Gipfel in Hanoi",)
 
 
+def test_editing_only_a_sidecar_is_picked_up_by_the_next_run(seed_dir, db_path):
+    import os
+
+    sidecar = seed_dir / (SEED_FILE.name + ".meta.json")
+    sidecar.write_text('{"outlet": "Erste Zeitung"}')
+    run([seed_dir], db_path)
+    sidecar.write_text('{"outlet": "Zweite Zeitung", "published_at": "2019-02-27"}')
+    later = sidecar.stat().st_mtime_ns + 5_000_000_000
+    os.utime(sidecar, ns=(later, later))
+    result = run([seed_dir], db_path)
+    assert result["files_changed"] == 1
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        outlet, published = con.execute("select outlet, cast(published_at as date)::varchar from articles").fetchone()
+    assert (outlet, published) == ("Zweite Zeitung", "2019-02-27")
+    assert run([seed_dir], db_path)["files_changed"] == 0
+
+
 def test_a_failed_load_is_recorded_and_the_next_run_finishes_the_job(seed_dir, db_path, monkeypatch):
     import flows.build_corpus as module
 

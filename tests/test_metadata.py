@@ -8,7 +8,7 @@ import pytest
 from newsflow.errors import ConfigError
 from tests.ingest_builders import news_page, zip_bytes
 from tests.test_ingest import plan_for
-from transforms.ingest import read_inputs
+from transforms.ingest import content_hash, read_inputs
 from transforms.metadata import (
     apply_manifest,
     flag_dates,
@@ -94,6 +94,23 @@ def test_manifest_rows_override_and_a_sidecar_beats_the_manifest(tmp_path):
     assert first["field_sources"]["url"] == "manifest"
     assert (second["url"], second["field_sources"]["url"]) == ("https://sidecar.example/x", "sidecar")
     assert (second["outlet"], second["field_sources"]["outlet"]) == ("Manifest-Zeitung", "manifest")
+
+
+def test_a_changed_manifest_row_changes_the_files_hash_and_only_that_file(tmp_path):
+    story, other = tmp_path / "story.txt", tmp_path / "other.txt"
+    story.write_text(TEXT)
+    other.write_text(TEXT + " Anders.")
+    manifest = tmp_path / "manifest.csv"
+
+    def hashes(outlet: str) -> dict[str, str]:
+        manifest.write_text(f"path,outlet\nstory.txt,{outlet}\n")
+        out = read_inputs(plan_for(story, other), manifest=load_manifests([str(manifest)]))
+        return dict(out.files.select("path", "content_hash").iter_rows())
+
+    first, again, edited = hashes("Erste Zeitung"), hashes("Erste Zeitung"), hashes("Zweite Zeitung")
+    assert first == again
+    assert edited[str(story)] != first[str(story)]
+    assert edited[str(other)] == first[str(other)] == content_hash(other.read_bytes())
 
 
 def test_manifest_row_for_an_archive_member_or_the_whole_archive(tmp_path):

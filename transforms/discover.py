@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from newsflow.errors import ConfigError
+from transforms.metadata import sidecar_path
 
 DISCOVERED_SCHEMA = pl.Schema({"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64})
 LEDGER_SCHEMA = pl.Schema({"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "content_hash": pl.String})
@@ -75,11 +76,16 @@ def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude:
 
 
 def _add(rows: dict[str, tuple[int, int]], path: Path) -> None:
+    """Record size and mtime; a sidecar's mtime counts too, so editing only the sidecar is a change."""
     resolved = path.resolve()
     if not resolved.is_file():  # a dangling link, a socket, a fifo
         return
     stat = resolved.stat()
-    rows[str(resolved)] = (stat.st_size, stat.st_mtime_ns)
+    mtime_ns = stat.st_mtime_ns
+    sidecar = Path(sidecar_path(str(resolved)))
+    if sidecar.is_file():
+        mtime_ns = max(mtime_ns, sidecar.stat().st_mtime_ns)
+    rows[str(resolved)] = (stat.st_size, mtime_ns)
 
 
 def plan_changes(discovered: pl.DataFrame, ledger: pl.DataFrame, trust_mtime: bool) -> pl.DataFrame:

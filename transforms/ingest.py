@@ -8,9 +8,9 @@ outlet is derived from the URL and implausible dates are flagged.
 
 Archive members are ledger rows of their own ("a.zip!doc.html", `container`
 = the archive's path); the archive's row counts what all its members gave.
-A sidecar's bytes are part of the file's content hash, so editing a sidecar
-makes its file change (noticed by size/mtime only when the file is touched,
-or with input.trust_mtime = false).
+A sidecar's bytes are part of the file's content hash (and discovery counts
+its mtime as the file's), so editing only a sidecar reprocesses the file; the
+manifest rows of a file are part of its hash too.
 """
 
 import dataclasses
@@ -66,6 +66,7 @@ def read_inputs(
     if max_json_depth is not None:
         options = dataclasses.replace(options, max_json_depth=max_json_depth)
     file_rows, unchanged_rows, frames, rejects = [], [], [], []
+    manifest_rows = manifest_fingerprints(manifest)
     for row in files.iter_rows(named=True):
         path, limit = row["path"], options.max_file_bytes
         base = {"path": path, "size": row["size"], "mtime_ns": row["mtime_ns"], "container": None}
@@ -82,7 +83,9 @@ def read_inputs(
             )
             file_rows.append({**base, "content_hash": ""})
             continue
-        digest = content_hash(data if sidecar is None else data + b"\x00" + sidecar)
+        digest = content_hash(
+            (data if sidecar is None else data + b"\x00" + sidecar) + manifest_rows.get(path, b"")
+        )
         if digest == row["known_hash"]:
             unchanged_rows.append({"path": path, "size": len(data), "mtime_ns": row["mtime_ns"]})
             continue
@@ -108,6 +111,22 @@ def read_inputs(
         articles=articles.pipe(derive_outlet).pipe(flag_dates),
         rejects=rejects_frame(rejects),
     )
+
+
+def manifest_fingerprints(manifest: pl.DataFrame | None) -> dict[str, bytes]:
+    """Per file on disk, the manifest rows that apply to it (its own and its members'), as bytes.
+
+    They are part of the file's content hash, so a file whose manifest rows
+    changed is reprocessed once it is hashed again (touch it, or run with
+    input.trust_mtime = false).
+    """
+    if manifest is None or manifest.is_empty():
+        return {}
+    keyed = manifest.with_columns(_file=pl.col("path").str.split("!").list.first()).sort("path")
+    return {
+        file: b"\x00manifest\x00" + rows.drop("_file").write_json().encode()
+        for (file,), rows in keyed.group_by("_file", maintain_order=True)
+    }
 
 
 def _with_metadata(
