@@ -34,3 +34,12 @@ def prefect_harness():
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse" / "test.duckdb"
+
+
+# CI replays the same Hypothesis examples on every run (a red build must mean a
+# change broke something); developers' runs keep exploring new examples.
+if os.environ.get("CI"):
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+    hypothesis_settings.load_profile("ci")

@@ -2,7 +2,7 @@
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.quote_support import coverage_of
@@ -166,6 +166,7 @@ WORDS = ["Trump", "Kim", "sagte", "er", "Er", "werde", "hoffe", "der", "US-Präs
 
 
 @given(st.lists(st.sampled_from(WORDS), max_size=40))
+@example(words=["sagte", "dass", "."])  # once produced an indirect quote with no text
 @settings(max_examples=150, deadline=None)
 def test_every_quote_row_slices_articles_text_at_its_offsets(words):
     from transforms.quotes.attribute import find_quotes

@@ -290,6 +290,9 @@ class _Attribution:
         self, kind: str, start: int, end: int, cue: tuple[int, int] | None, speaker: Speaker | None, term: bool = False
     ) -> None:
         text = self.view.text
+        if start >= end or not text[start:end].strip():  # a cue with nothing said ("sagte, dass.") is no quote
+            self.resolver.remember(speaker)
+            return
         cue_start = self.view.words[cue[0]].start if cue else None
         cue_end = self.view.words[cue[1]].end if cue else None
         if term:
