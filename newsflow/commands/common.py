@@ -1,14 +1,11 @@
-"""What the commands share: common options, the warehouse path, printing frames."""
+"""What the commands share: common options, the warehouse path, read access."""
 
 import argparse
-import shutil
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from newsflow.settings import Settings, load_settings
 
@@ -40,14 +37,3 @@ def read_warehouse(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnecti
     with open_reader(db_path_of(args, settings), timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
         yield con
 
-
-def print_frame(frame: pl.DataFrame, fmt: str = "table") -> None:
-    if fmt == "csv":
-        sys.stdout.write(frame.write_csv())
-    elif fmt == "json":
-        sys.stdout.write(frame.write_json() + "\n")
-    else:
-        width = shutil.get_terminal_size((120, 24)).columns
-        with pl.Config(tbl_rows=50, tbl_cols=-1, tbl_width_chars=width, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
-            print(frame)
-        print(f"({frame.height} row{'s' if frame.height != 1 else ''})")

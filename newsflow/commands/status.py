@@ -2,7 +2,8 @@
 
 import argparse
 
-from newsflow.commands.common import add_command, db_path_of, print_frame, read_warehouse
+from newsflow.commands.common import add_command, db_path_of, read_warehouse
+from newsflow.commands.output import write_frame
 
 
 def status(args: argparse.Namespace) -> int:
@@ -14,7 +15,7 @@ def status(args: argparse.Namespace) -> int:
     sections = (("tables", summary.table_counts), ("last runs", summary.last_runs), ("rejects", summary.rejects_by_reason))
     for title, frame in sections:
         print(f"\n{title}:")
-        print_frame(frame)
+        write_frame(frame)
     return 0
 
 
