@@ -86,3 +86,14 @@ def test_run_command_prints_the_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "completed" in out and "articles loaded: 1" in out and "rejects: 1" in out
     assert "Donald Trump" in out and "empty" in out
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(loaded_db):
+    """`newsflow sql … | head -1`: the pipe closes early; no traceback, exit 0."""
+    command = [sys.executable, "-m", "newsflow.cli", "sql", "--db", str(loaded_db), "--max-rows", "100000", "select * from range(100000)"]
+    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    producer.stdout.readline()
+    producer.stdout.close()  # the reader goes away
+    stderr = producer.stderr.read().decode()
+    assert producer.wait(timeout=60) == 0
+    assert "Traceback" not in stderr
