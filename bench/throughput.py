@@ -9,6 +9,9 @@ Prints, for a corpus of unique German articles recombined from 10kGNAD:
 - articles/s and words/s of bare `nlp.pipe` with the same pipeline on the
   same (normalized) texts, and the ratio flow ÷ nlp.pipe;
 - the time of a no-op rerun as a fraction of the full run;
+- the same comparison in CPU seconds (this process plus its children, i.e.
+  the Prefect server and any Dask workers): robust to other load on a shared
+  machine, and it counts work that pipelining hides from the wall clock;
 - peak RSS of the process after the full run.
 Absolute timings on shared machines are noisy; the ratios are the result.
 """
@@ -30,8 +33,22 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 from bench.corpus import GNAD_CSV, write_corpus  # noqa: E402
 
 
-def bare_nlp_pipe(db_path: Path, config: str | None) -> tuple[float, int, int]:
-    """Seconds, articles and words of nlp.pipe over the loaded texts, per language pipeline."""
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its live and finished children."""
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:4])  # user, system, children_user, children_system
+    for child in me.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def bare_nlp_pipe(db_path: Path, config: str | None) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds, articles and words of nlp.pipe over the loaded texts, per language pipeline."""
     from newsflow.settings import load_settings
     from transforms.nlp.kb import load_kb
     from transforms.nlp.pipelines import build_pipeline
@@ -54,11 +71,11 @@ def bare_nlp_pipe(db_path: Path, config: str | None) -> tuple[float, int, int]:
         )[0]
         for lang in by_language
     }
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     for language, texts in by_language.items():
         for _ in pipelines[language].pipe(texts, batch_size=settings.nlp.pipe_batch_size):
             pass
-    return time.perf_counter() - started, len(rows), sum(r[2] for r in rows)
+    return time.perf_counter() - started, cpu_seconds() - cpu, len(rows), sum(r[2] for r in rows)
 
 
 def main() -> int:
@@ -78,20 +95,22 @@ def main() -> int:
     corpus = write_corpus(args.out / f"gnad_recombined_{args.articles}", args.articles)
     db_path = Path(tempfile.mkdtemp(prefix="newsflow-bench-")) / "bench.duckdb"
     with prefect_test_harness(server_startup_timeout=120):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         full = build_corpus(paths=[str(corpus)], db=str(db_path), config=args.config)
-        full_seconds = time.perf_counter() - started
+        full_seconds, full_cpu = time.perf_counter() - started, cpu_seconds() - cpu
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
         rerun = build_corpus(paths=[str(corpus)], db=str(db_path), config=args.config)
         noop_seconds = time.perf_counter() - started
-    nlp_seconds, n_articles, n_words = bare_nlp_pipe(db_path, args.config)
+    nlp_seconds, nlp_cpu, n_articles, n_words = bare_nlp_pipe(db_path, args.config)
 
     flow_rate, nlp_rate = full["articles"] / full_seconds, n_articles / nlp_seconds
     print(f"corpus: {corpus} ({args.articles} files, {full['articles']} articles loaded, {n_words} words)")
     print(f"full flow:      {full_seconds:8.2f} s  {flow_rate:8.1f} articles/s  {n_words / full_seconds:10.0f} words/s")
     print(f"bare nlp.pipe:  {nlp_seconds:8.2f} s  {nlp_rate:8.1f} articles/s  {n_words / nlp_seconds:10.0f} words/s")
     print(f"ratio flow / nlp.pipe throughput: {flow_rate / nlp_rate:.3f}")
+    print(f"CPU seconds: flow {full_cpu:.1f}, nlp.pipe {nlp_cpu:.1f}; "
+          f"ratio per CPU-second {(full['articles'] / full_cpu) / (n_articles / nlp_cpu):.3f}")  # fmt: skip
     print(f"no-op rerun:    {noop_seconds:8.2f} s  = {noop_seconds / full_seconds:.4f} of the full run "
           f"({rerun['files_skipped']} of {rerun['files_seen']} files skipped)")  # fmt: skip
     print(f"peak RSS after the full run: {peak_mb:.0f} MiB")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
@@ -40,8 +41,10 @@ from warehouse.connection import open_warehouse
 from warehouse.ledger import read_ledger, refresh_file_stats
 from warehouse.load import Batch, load_batch
 from warehouse.lock import run_lock
-from warehouse.models import apply_models
+from warehouse.models import refresh_models
 from warehouse.runs import close_abandoned_runs, finish_run, new_run_id, start_run
+from warehouse.snapshot import SnapshotPublisher, defer_publishing
+from warehouse.storage import storage_error
 
 
 @dataclass
@@ -112,7 +115,7 @@ def settings_for(config: str | None, languages: list[str] | None) -> Settings:
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str], settings: Settings, ledger: pl.DataFrame) -> pl.DataFrame:
     found = discover_files(paths, settings.input.include, settings.input.exclude)
-    return plan_changes(found, ledger, settings.input.trust_mtime)
+    return plan_changes(found, ledger, settings.input.trust_mtime, settings.limits.max_file_bytes)
 
 
 @task(cache_policy=NO_CACHE)
@@ -164,10 +167,10 @@ def process_task(read: ReadOutput, settings: Settings, kb: KnowledgeBase) -> tup
 
 
 @task(cache_policy=NO_CACHE)
-def load_batch_task(batch: Batch, unchanged: pl.DataFrame, db_path: Path, run_id: str, timeout: float) -> None:
-    with open_warehouse(db_path, timeout_seconds=timeout) as con:
-        load_batch(con, batch, run_id)
-        refresh_file_stats(con, unchanged)
+def load_batch_task(batch: Batch, unchanged: pl.DataFrame, con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """One transaction on the run's writer connection (refreshed file stats are idempotent on a retry)."""
+    load_batch(con, batch, run_id)
+    refresh_file_stats(con, unchanged)
 
 
 def _batches(plan: pl.DataFrame, size: int) -> list[pl.DataFrame]:
@@ -199,11 +202,10 @@ def _run_batches(
 
     Reads and loads run here, in order; only `process-batch-N` goes to the NLP
     task runner, at most `orchestration.batches_in_flight` ahead of the load.
-    Each load is one transaction, so a failure leaves every earlier batch
-    committed and nothing of the failed one.
+    Loads share one writer connection; each is one transaction, so a failure
+    leaves every earlier batch committed and nothing of the failed one.
     """
     logger = get_run_logger()
-    timeout = settings.warehouse.read_timeout_seconds
     io = {
         "retries": settings.pipeline.io_retries,
         "retry_delay_seconds": exponential_backoff(backoff_factor=settings.pipeline.io_retry_delay_seconds),
@@ -213,7 +215,12 @@ def _run_batches(
     kb = load_kb(settings.nlp.kb_path)
     in_flight: deque = deque()
     logger.info("NLP stage runs in %s", describe_runner(settings.orchestration))
-    with nlp_task_runner(settings.orchestration) as runner:
+    writer = open_warehouse(
+        db_path, timeout_seconds=settings.warehouse.read_timeout_seconds, memory_limit=settings.warehouse.memory_limit
+    )
+    with nlp_task_runner(settings.orchestration) as runner, writer as con:
+        loader = partial(_load_next, con=con, run_id=run_id, io=io, counts=counts, pipelines=pipelines, progress=progress)
+        snapshots = SnapshotPublisher(db_path, settings.warehouse.snapshot_interval_seconds)
         for number, files in enumerate(batches, start=1):
             label = f"batch-{number:04d}"
             began = time.perf_counter()
@@ -224,16 +231,17 @@ def _run_batches(
             future = runner.submit(task, {"read": read, "settings": settings, "kb": kb})
             in_flight.append((label, read, future, time.perf_counter()))
             while in_flight and (len(in_flight) > settings.orchestration.batches_in_flight or number == len(batches)):
-                _load_next(in_flight.popleft(), db_path, run_id, timeout, io, counts, pipelines, progress)
+                loader(in_flight.popleft())
+                snapshots.after_commit(con)
 
 
-def _load_next(item, db_path, run_id, timeout, io, counts: RunCounts, pipelines, progress: RunProgress) -> None:
+def _load_next(item, con, run_id, io, counts: RunCounts, pipelines, progress: RunProgress) -> None:
     label, read, future, submitted = item
     batch, used = future.result()
     pipelines.update(used)
     processed = time.perf_counter()
     progress.advanced("process", read.files.height, batch.articles.height)
-    load_batch_task.with_options(task_run_name=f"load-{label}", **io)(batch, read.unchanged, db_path, run_id, timeout)
+    load_batch_task.with_options(task_run_name=f"load-{label}", **io)(batch, read.unchanged, con, run_id)
     loaded = time.perf_counter()
     counts.add(batch)
     counts.process_seconds += processed - submitted
@@ -276,9 +284,9 @@ def build_corpus(
     started = time.perf_counter()
     progress = RunProgress(ArtifactProgress(db_path, run_id))
 
-    with run_lock(db_path, wait_seconds=timeout):
+    with run_lock(db_path, wait_seconds=timeout), defer_publishing(db_path):
         with open_warehouse(db_path, timeout_seconds=timeout) as con:
-            models = apply_models(con)
+            models = refresh_models(con)
             abandoned = close_abandoned_runs(con)
             start_run(con, run_id, paths, settings.config_hash, _flow_run_id())
             ledger = read_ledger(con)
@@ -307,7 +315,10 @@ def build_corpus(
                 finish_run(con, run_id, "completed", _count_fields(counts), pipelines)
         except BaseException as error:
             progress.finished(completed=False)
-            _record_failure(db_path, run_id, counts, pipelines, error, timeout)
+            storage = storage_error(error, db_path)  # a full disk or read-only directory: say what to do
+            _record_failure(db_path, run_id, counts, pipelines, storage or error, timeout)
+            if storage is not None:
+                raise storage from error
             raise
     progress.finished(completed=True)
 

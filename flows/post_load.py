@@ -17,7 +17,7 @@ from newsflow.settings import Settings
 from transforms.coverage import summit_calendar
 from warehouse.connection import open_warehouse
 from warehouse.fts import ensure_search_index
-from warehouse.key_terms import rank_key_terms, write_summit_calendar
+from warehouse.key_terms import refresh_summits_and_key_terms
 
 PostLoadStep = Callable[[Path, str, Settings], dict]
 
@@ -27,19 +27,22 @@ POST_LOAD_STEPS: list[PostLoadStep] = []
 @task(name="search-index", cache_policy=NO_CACHE)
 def refresh_search_index(db_path: Path, run_id: str, settings: Settings) -> dict:
     """Rebuild the BM25 full-text index, only when articles changed (warehouse/fts.py)."""
-    with open_warehouse(db_path, timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
+    timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
+    with open_warehouse(db_path, timeout_seconds=timeout, memory_limit=memory_limit) as con:
         outcome = ensure_search_index(con, settings.search.stemmer, run_id)
     return {"rebuilt": outcome.rebuilt, "articles": outcome.articles, "seconds": round(outcome.seconds, 3)}
 
 
 @task(name="summits-key-terms", cache_policy=NO_CACHE)
 def summits_and_key_terms(db_path: Path, run_id: str, settings: Settings) -> dict:
-    """Write the summit calendar; rank key terms per article and summit by TF-IDF (warehouse/key_terms.py)."""
+    """Write the summit calendar; rank key terms per article and summit by TF-IDF (warehouse/key_terms.py),
+    when what they derive from changed."""
     calendar = summit_calendar(settings.summits.path).frame()
-    with open_warehouse(db_path, timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
-        summits = write_summit_calendar(con, calendar)
-        ranked = rank_key_terms(con, settings.keyterms.per_article, settings.keyterms.per_summit)
-    return {"summits": summits, "key_terms": ranked}
+    timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
+    with open_warehouse(db_path, timeout_seconds=timeout, memory_limit=memory_limit) as con:
+        return refresh_summits_and_key_terms(
+            con, calendar, settings.keyterms.per_article, settings.keyterms.per_summit, run_id
+        )
 
 
 POST_LOAD_STEPS.append(refresh_search_index)

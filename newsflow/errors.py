@@ -39,9 +39,21 @@ class WarehouseError(PermanentError):
     code = "NF210"
 
 
+class WarehouseDamagedError(WarehouseError):
+    """The file is there but is not a whole DuckDB database (garbage, truncated, failed checksums): never touched."""
+
+    code = "NF211"
+
+
 class ReadOnlyQueryError(PermanentError):
     code = "NF220"
 
 
 class PipelineUnavailableError(PermanentError):
     code = "NF230"
+
+
+class WarehouseStorageError(WarehouseError):
+    """The disk or directory refuses writes (full, over a quota or size limit, read-only): see warehouse/storage.py."""
+
+    code = "NF250"

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import tomllib
 import types
 import typing
@@ -117,6 +118,14 @@ class ScheduleSettings:
 class WarehouseSettings:
     path: str
     read_timeout_seconds: float
+    snapshot_interval_seconds: float  # republish the read snapshot during a run at most this often
+    memory_limit: str  # DuckDB memory limit of a run's connections ("512MB"); "" = DuckDB's default
+
+    def __post_init__(self) -> None:
+        if self.memory_limit and not re.fullmatch(r"\d+(\.\d+)?\s*(K|M|G|T)?i?B", self.memory_limit, re.IGNORECASE):
+            raise ConfigError(
+                f"config key 'warehouse.memory_limit' must be a size like \"512MB\" or \"2GiB\" (or \"\"), got {self.memory_limit!r}"
+            )
 
 
 @dataclass(frozen=True)

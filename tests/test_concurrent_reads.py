@@ -34,9 +34,9 @@ def _load(db_path, started, results) -> None:
     conflicts = []  # every time the writer found the file held by another process
     connect = connection._connect
 
-    def counting_connect(path, read_only):
+    def counting_connect(*args, **kwargs):
         try:
-            return connect(path, read_only)
+            return connect(*args, **kwargs)
         except WarehouseBusyError:
             conflicts.append(time.perf_counter())
             raise
@@ -157,3 +157,35 @@ def test_a_failed_publish_withdraws_the_stale_snapshot(db_path, monkeypatch, cap
     assert not [p for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
     with snapshot.open_reader(db_path) as con:
         assert con.execute("select count(*) from rejects").fetchone()[0] == 0
+
+
+def test_a_run_publishes_on_its_interval_and_at_its_end_not_at_every_connection(db_path):
+    import duckdb
+
+    from warehouse.connection import open_warehouse
+    from warehouse.snapshot import SnapshotPublisher, defer_publishing, is_current, snapshot_path
+
+    build_analyst_warehouse(db_path)
+    rejects_before = _count(snapshot_path(db_path), "rejects")
+    assert rejects_before > 0
+    with defer_publishing(db_path):
+        with open_warehouse(db_path) as con:
+            con.execute("delete from rejects")
+        assert not is_current(db_path)  # the connection closed without copying the file
+        assert _count(snapshot_path(db_path), "rejects") == rejects_before
+        with open_warehouse(db_path) as con:
+            assert not SnapshotPublisher(db_path, interval_seconds=3600).after_commit(con)
+            assert SnapshotPublisher(db_path, interval_seconds=0).after_commit(con)  # due: checkpoint and copy
+            assert is_current(db_path) and _count(snapshot_path(db_path), "rejects") == 0
+            con.execute("delete from files")
+    assert is_current(db_path)  # the end of the span published the last state
+    assert _count(snapshot_path(db_path), "files") == 0
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("select count(*) from rejects").fetchone()[0] == 0
+
+
+def _count(path, table: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]

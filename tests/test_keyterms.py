@@ -7,7 +7,7 @@ import spacy
 
 from transforms.keyterms import ARTICLE_TERM_SCHEMA, TermCollector, lemma
 from transforms.nlp import sentences  # noqa: F401  (registers newsflow_sentences)
-from warehouse.key_terms import rank_key_terms, write_summit_calendar
+from warehouse.key_terms import rank_key_terms, refresh_summits_and_key_terms, write_summit_calendar
 from warehouse.migrations import migrate
 
 
@@ -101,6 +101,28 @@ def test_key_terms_rank_by_tf_idf_per_article_and_summit_and_rerun_identically(c
     before = con.execute("select * from key_terms order by all").fetchall()
     rank_key_terms(con, per_article=1, per_summit=2)
     assert con.execute("select * from key_terms order by all").fetchall() == before
+
+
+def test_ranking_is_skipped_until_terms_tags_calendar_or_settings_change(con):
+    from newsflow.settings import load_settings
+    from transforms.summits import load_summits
+
+    calendar = load_summits(load_settings().summits.path).frame()
+    _load(con, "articles", pl.DataFrame({
+        "article_id": ["a1"], "source_path": ["a1"], "item": [""], "text": ["x"], "language": ["de"],
+        "format": ["txt"], "text_hash": ["h"], "n_chars": [1], "n_words": [1], "run_id": ["r"],
+    }))  # fmt: skip
+    _load(con, "article_terms", pl.DataFrame(
+        [{"article_id": "a1", "language": "de", "term": "Gipfel", "display": "Gipfel", "count": 2, "first_char": 0}]
+    ))  # fmt: skip
+    assert refresh_summits_and_key_terms(con, calendar, 1, 2, "r1")["changed"]
+    assert refresh_summits_and_key_terms(con, calendar, 1, 2, "r2") == {"changed": False}
+    assert refresh_summits_and_key_terms(con, calendar, 2, 2, "r3")["changed"]  # a setting
+    assert refresh_summits_and_key_terms(con, calendar.head(1), 2, 2, "r4")["changed"]  # the calendar
+    assert con.execute("select count(*) from summits").fetchone()[0] == 1
+    con.execute("update article_terms set count = 3")  # the article was reloaded with other terms
+    assert refresh_summits_and_key_terms(con, calendar.head(1), 2, 2, "r5")["changed"]
+    assert con.execute("select count from key_terms where scope = 'article'").fetchone()[0] == 3
 
 
 def test_the_summit_calendar_is_rewritten_not_appended(con):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.analyst_data import build_analyst_warehouse, tag_summits
 from warehouse.connection import open_warehouse
-from warehouse.models import MODELS_DIR, apply_models, read_models
+from warehouse.models import MODELS_DIR, apply_models, read_models, refresh_models
 from warehouse.snapshot import open_reader
 
 A = "/inbox/summit.jsonl#"
@@ -189,3 +189,15 @@ def test_summit_marts(warehouse):
         ("singapore-2018", "2019-02-28", "Spiegel", 1, 1),
     ]
     assert people == [("Donald Trump", 4, 3, 3), ("Kim Jong Un", 3, 2, 3)]
+
+
+def test_a_run_reapplies_views_only_when_models_or_tables_changed(db_path):
+    with open_warehouse(db_path) as con:
+        first = refresh_models(con)
+        assert first.applied and not first.unchanged
+        assert refresh_models(con).unchanged  # same files, same tables: nothing to do
+        con.execute("drop view mart_articles")
+        con.execute("alter table articles add column extra integer")  # a migration changed a table
+        again = refresh_models(con)
+        assert not again.unchanged and "50_mart_articles" in again.applied
+        assert con.execute("select count(*) from mart_articles").fetchone()[0] == 0

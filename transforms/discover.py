@@ -7,6 +7,7 @@ the ledger so that an unchanged file is skipped without being read.
 
 import os
 import re
+import stat
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,8 @@ def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude:
     A file named explicitly is taken whatever its name; files inside a
     directory must match an include glob and no exclude glob. Symlinked
     directories are not followed (no loops); a missing input is an error.
+    A link that leads nowhere (dangling, or a loop) is kept under its own
+    path, so reading it quarantines it as unreadable instead of dropping it.
     """
     rows: dict[str, tuple[int, int]] = {}
     for given in paths:
@@ -60,13 +63,7 @@ def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude:
         if root.is_file():
             _add(rows, root)
         elif root.is_dir():
-            for directory, subdirs, names in os.walk(root):
-                subdirs.sort()
-                base = Path(directory)
-                for name in names:
-                    relative = (base / name).relative_to(root).as_posix()
-                    if matches_any(relative, include) and not matches_any(relative, exclude):
-                        _add(rows, base / name)
+            _walk(rows, root, include, exclude)
         else:
             raise ConfigError(f"input path {str(given)!r} does not exist", fix="pass an existing file or directory")
     return pl.DataFrame(
@@ -75,27 +72,59 @@ def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude:
     ).sort("path")
 
 
+def _walk(rows: dict[str, tuple[int, int]], root: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
+    """Files under `root` that the globs select: one lstat each; links go through `_add`."""
+    for directory, subdirs, names in os.walk(root):
+        subdirs.sort()
+        prefix = os.path.relpath(directory, root).replace(os.sep, "/")
+        real_directory = os.path.realpath(directory)
+        present = set(names)
+        for name in names:
+            relative = name if prefix == "." else f"{prefix}/{name}"
+            if not matches_any(relative, include) or matches_any(relative, exclude):
+                continue
+            entry = os.lstat(os.path.join(directory, name))
+            if stat.S_ISLNK(entry.st_mode):
+                _add(rows, Path(directory, name))
+            elif stat.S_ISREG(entry.st_mode):
+                mtime_ns = entry.st_mtime_ns
+                if sidecar_path(name) in present:
+                    mtime_ns = _with_sidecar(os.path.join(directory, name), mtime_ns)
+                rows[os.path.join(real_directory, name)] = (entry.st_size, mtime_ns)
+
+
+def _with_sidecar(path: str, mtime_ns: int) -> int:
+    try:
+        return max(mtime_ns, os.stat(sidecar_path(path)).st_mtime_ns)
+    except OSError:
+        return mtime_ns
+
+
 def _add(rows: dict[str, tuple[int, int]], path: Path) -> None:
     """Record size and mtime; a sidecar's mtime counts too, so editing only the sidecar is a change."""
-    resolved = path.resolve()
-    if not resolved.is_file():  # a dangling link, a socket, a fifo
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link or a link loop: read, and quarantined, as itself
+        rows[str(path.absolute())] = (0, path.lstat().st_mtime_ns)
         return
-    stat = resolved.stat()
-    mtime_ns = stat.st_mtime_ns
-    sidecar = Path(sidecar_path(str(resolved)))
-    if sidecar.is_file():
-        mtime_ns = max(mtime_ns, sidecar.stat().st_mtime_ns)
-    rows[str(resolved)] = (stat.st_size, mtime_ns)
+    if not resolved.is_file():  # a socket, a fifo, a device: never opened (reading one could block)
+        return
+    entry = resolved.stat()
+    rows[str(resolved)] = (entry.st_size, _with_sidecar(str(resolved), entry.st_mtime_ns))
 
 
-def plan_changes(discovered: pl.DataFrame, ledger: pl.DataFrame, trust_mtime: bool) -> pl.DataFrame:
+def plan_changes(
+    discovered: pl.DataFrame, ledger: pl.DataFrame, trust_mtime: bool, max_file_bytes: int | None = None
+) -> pl.DataFrame:
     """Add `known_hash` and `action`: new | stat_changed | unchanged.
 
     With `trust_mtime`, a file whose size and mtime match the ledger is
     `unchanged` without being read; every other known file is
     `stat_changed`: it is read and hashed, and skipped if the hash matches.
     A file that was never read (unreadable, too large: empty known hash) is
-    tried again on every run.
+    tried again on every run (it may have become readable), except one still
+    over `max_file_bytes` with the size and mtime it was quarantined with:
+    that retry could only quarantine it again.
     """
     joined = discovered.join(
         ledger.select(
@@ -108,8 +137,11 @@ def plan_changes(discovered: pl.DataFrame, ledger: pl.DataFrame, trust_mtime: bo
         how="left",
     )
     same_stat = (pl.col("size") == pl.col("known_size")) & (pl.col("mtime_ns") == pl.col("known_mtime_ns"))
+    still_too_large = same_stat & (pl.col("size") > max_file_bytes) if max_file_bytes is not None else pl.lit(False)
     action = (
-        pl.when(pl.col("known_hash").is_null() | (pl.col("known_hash") == ""))
+        pl.when((pl.col("known_hash") == "") & still_too_large)
+        .then(pl.lit("unchanged"))
+        .when(pl.col("known_hash").is_null() | (pl.col("known_hash") == ""))
         .then(pl.lit("new"))
         .when(same_stat & pl.lit(trust_mtime))
         .then(pl.lit("unchanged"))

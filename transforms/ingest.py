@@ -66,6 +66,8 @@ def read_inputs(
     if max_json_depth is not None:
         options = dataclasses.replace(options, max_json_depth=max_json_depth)
     file_rows, unchanged_rows, frames, rejects = [], [], [], []
+    if manifest is not None:  # only this batch's rows: per-file work must not grow with the manifest
+        manifest = manifest.filter(pl.col("path").str.split("!").list.first().is_in(files["path"].implode()))
     manifest_rows = manifest_fingerprints(manifest)
     for row in files.iter_rows(named=True):
         path, limit = row["path"], options.max_file_bytes

@@ -60,9 +60,15 @@ class TermCollector:
             lang: frozenset(w for cue in lex.cues for w in cue.words) for lang, lex in (lexicons or {}).items()
         }
         self.rows: list[dict] = []
+        self.stops: dict[str, frozenset[str]] = {}  # stop words and speech-cue words per language
+
+    def _stops(self, language: str) -> frozenset[str]:
+        if language not in self.stops:
+            self.stops[language] = stop_words(language) | self.cue_words.get(language, frozenset())
+        return self.stops[language]
 
     def __call__(self, language: str, doc: Doc, article_id: str, text: str) -> None:
-        stops = stop_words(language) | self.cue_words.get(language, frozenset())
+        stops = self._stops(language)
         found: dict[str, list] = {}
         for phrase in candidate_phrases(doc, language, stops, self.max_words):
             words = [t.text.lower() if language == "de" and t is not phrase[-1] else t.text for t in phrase]

@@ -108,6 +108,8 @@ REJECT_SCHEMA = pl.Schema(
 
 def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Select, order and cast columns to `schema`; missing columns become null."""
+    if frame.schema == schema:
+        return frame
     if not any(name in frame.columns for name in schema):  # literals alone would make one row
         return pl.DataFrame({name: pl.Series(name, [None] * frame.height, dtype) for name, dtype in schema.items()})
     columns = [

@@ -2,9 +2,12 @@
 
 Both rewrite their table completely from what the warehouse holds (idempotent):
 `summits` from configs/summits.toml, `key_terms` by TF-IDF over every
-article's candidate terms (`warehouse/key_terms.sql`).
+article's candidate terms (`warehouse/key_terms.sql`). A run whose articles'
+terms, summit tags, calendar and settings are those of the last ranking
+skips both (`step_state`).
 """
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -27,6 +30,33 @@ def write_summit_calendar(con: duckdb.DuckDBPyConnection, calendar: pl.DataFrame
     finally:
         con.unregister("calendar_rows")
     return calendar.height
+
+
+STEP = "summits-key-terms"
+_INPUTS_SQL = """
+select
+    (select count(*) || ':' || coalesce(sum(hash(t.article_id, t.language, t.term, t.display, t.count)), 0)
+     from article_terms t semi join articles a using (article_id)),
+    (select count(*) || ':' || coalesce(sum(hash(article_id, summit_id)), 0) from article_summits)
+"""
+
+
+def refresh_summits_and_key_terms(
+    con: duckdb.DuckDBPyConnection, calendar: pl.DataFrame, per_article: int, per_summit: int, run_id: str | None
+) -> dict:
+    """Write the calendar and rank key terms, unless nothing they derive from changed since the last time."""
+    material = repr((con.execute(_INPUTS_SQL).fetchone(), calendar.rows(), per_article, per_summit))
+    fingerprint = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+    last = con.execute("select fingerprint from step_state where step = ?", [STEP]).fetchone()
+    if last and last[0] == fingerprint:
+        return {"changed": False}
+    summits = write_summit_calendar(con, calendar)
+    ranked = rank_key_terms(con, per_article, per_summit)
+    con.execute(
+        "insert or replace into step_state (step, fingerprint, run_id, updated_at) values (?, ?, ?, now())",
+        [STEP, fingerprint, run_id],
+    )
+    return {"changed": True, "summits": summits, "key_terms": ranked}
 
 
 def rank_key_terms(con: duckdb.DuckDBPyConnection, per_article: int, per_summit: int) -> dict[str, int]:

@@ -79,8 +79,11 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> Non
         con.execute("begin transaction")
         _replace_rows(con, list(batch.children))
         con.execute("commit")
-    except Exception:
-        con.execute("rollback")
+    except Exception as error:
+        try:
+            con.execute("rollback")
+        except duckdb.Error as second:  # a failed commit has ended the transaction: keep its error
+            error.add_note(f"(rollback: {second})")
         raise
     finally:
         for name in staged:
@@ -95,16 +98,17 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, children: list[str]) -> None:
         union select path from files where container in (select path from batch_files)
         """
     )
-    con.execute(
+    con.execute(  # loaded articles the batch replaces (children exist only for loaded articles)
         """
         create or replace temp table touched_articles as
-        select article_id from articles where source_path in (select path from touched_paths)
-        union select article_id from batch_articles
+        select article_id from articles
+        where source_path in (select path from touched_paths) or article_id in (select article_id from batch_articles)
         """
     )
-    for table in ARTICLE_CHILD_TABLES:  # names from the fixed registry above, never from input
-        con.execute(f"delete from {table} where article_id in (select article_id from touched_articles)")
-    con.execute("delete from articles where article_id in (select article_id from touched_articles)")
+    if con.execute("select count(*) from touched_articles").fetchone()[0]:  # new files touch nothing loaded
+        for table in ARTICLE_CHILD_TABLES:  # names from the fixed registry above, never from input
+            con.execute(f"delete from {table} where article_id in (select article_id from touched_articles)")
+        con.execute("delete from articles where article_id in (select article_id from touched_articles)")
     con.execute("delete from rejects where path in (select path from touched_paths)")
     con.execute(  # members a changed archive no longer holds
         "delete from files where path in (select path from touched_paths) and path not in (select path from batch_files)"

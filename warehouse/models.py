@@ -15,6 +15,7 @@ other view. A later file may `create or replace` a view of an earlier one to
 enrich it once its inputs exist (e.g. distinct stories from `clusters`).
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 MODELS_DIR = Path(__file__).parent / "models"
+STEP = "views"  # step_state row of the last apply
 _REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
 _TABLE = re.compile(r"([a-z_][a-z0-9_]*)\s*(?:\(([^)]*)\))?")
 
@@ -37,6 +39,7 @@ class Model:
 class ModelsApplied:
     applied: list[str]
     skipped: dict[str, str]  # model -> what it waits for
+    unchanged: bool = False  # models and tables as at the last apply: nothing was done
 
 
 def read_models(directory: Path = MODELS_DIR) -> list[Model]:
@@ -49,6 +52,17 @@ def read_models(directory: Path = MODELS_DIR) -> list[Model]:
                 requires[table] = tuple(c.strip() for c in columns.split(",") if c.strip())
         models.append(Model(path.stem, sql, requires))
     return models
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, models: list[Model]) -> str:
+    """Digest of the model files and of every base table's columns (a view depends on both)."""
+    columns = con.execute(
+        "select c.table_name, c.column_name, c.data_type from duckdb_columns() c "
+        "join duckdb_tables() t using (database_name, schema_name, table_name) "
+        "where c.schema_name = 'main' and c.database_name = current_database() order by all"
+    ).fetchall()
+    material = repr(([(m.name, m.sql) for m in models], columns))
+    return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
 
 
 def missing_inputs(con: duckdb.DuckDBPyConnection, model: Model) -> list[str]:
@@ -67,6 +81,15 @@ def missing_inputs(con: duckdb.DuckDBPyConnection, model: Model) -> list[str]:
     return missing
 
 
+def refresh_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -> ModelsApplied:
+    """`apply_models`, unless neither the model files nor any table's columns changed since the last apply."""
+    models = read_models(directory)
+    last = con.execute("select fingerprint from step_state where step = ?", [STEP]).fetchone()
+    if models and last and last[0] == _fingerprint(con, models):
+        return ModelsApplied([], {}, unchanged=True)
+    return apply_models(con, directory)
+
+
 def apply_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -> ModelsApplied:
     """Create or replace every view whose inputs exist, in one transaction."""
     applied: list[str] = []
@@ -74,6 +97,7 @@ def apply_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -
     models = read_models(directory)
     if not models:
         return ModelsApplied(applied, skipped)
+    fingerprint = _fingerprint(con, models)
     con.execute("begin transaction")
     try:
         for model in models:
@@ -83,6 +107,10 @@ def apply_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -
                 continue
             con.execute(model.sql)
             applied.append(model.name)
+        con.execute(
+            "insert or replace into step_state (step, fingerprint, run_id, updated_at) values (?, ?, null, now())",
+            [STEP, fingerprint],
+        )
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -7,6 +7,7 @@ import polars as pl
 import pyarrow as pa
 
 from newsflow.errors import ReadOnlyQueryError
+from warehouse.connection import is_damage
 
 _ALLOWED = {"StatementType.SELECT", "StatementType.EXPLAIN"}
 
@@ -33,6 +34,8 @@ def run_query(con: duckdb.DuckDBPyConnection, query: str, params: list | dict | 
     try:
         table = con.execute(query, params).to_arrow_table()
     except duckdb.Error as error:
+        if is_damage(error):
+            raise  # the file is damaged, not the query: open_warehouse names the file and the fix
         raise ReadOnlyQueryError(f"the query failed: {error}") from None
     return _to_polars(table)
 

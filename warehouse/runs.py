@@ -58,16 +58,28 @@ def finish_run(
 
 
 def close_abandoned_runs(con: duckdb.DuckDBPyConnection) -> int:
-    """Mark runs left `running` by a process that died as failed.
+    """Mark runs left `running` by a process that died as failed, with what they committed.
 
-    Only call this while holding the run lock: then no other run is live.
+    Every batch a dead run committed stays (it is one transaction), so its row
+    counts the files, articles, mentions and rejects still attributed to it,
+    and `finished_at` is its last committed batch (its start if it committed
+    none): the last moment it is known to have been alive. Files it only
+    discovered are unknown and stay uncounted. Only call this while holding the
+    run lock: then no other run is live.
     """
     abandoned = con.execute("select count(*) from runs where status = 'running'").fetchone()[0]
     if abandoned:
         con.execute(
-            "update runs set status = 'failed', finished_at = coalesce(finished_at, now()),"
-            " error = coalesce(error, 'the run stopped without finishing (process killed?)')"
-            " where status = 'running'"
+            """
+            update runs set
+                status = 'failed',
+                error = coalesce(error, 'the run stopped without finishing (process killed?)'),
+                finished_at = coalesce(finished_at, (select max(processed_at) from files f where f.run_id = runs.run_id), started_at),
+                files_changed = (select count(*) from files f where f.run_id = runs.run_id and f.container is null),
+                articles = (select count(*) from articles a where a.run_id = runs.run_id),
+                mentions = (select count(*) from mentions m join articles a using (article_id) where a.run_id = runs.run_id),
+                rejects = (select count(*) from rejects r where r.run_id = runs.run_id)
+            where status = 'running'
+            """
         )
     return abandoned
-

@@ -12,21 +12,28 @@ half-written one). A reader that has the old snapshot open keeps reading it
 
 The snapshot carries the live file's size and modification time, so a reader
 knows whether it is current. Readers use it when it is current or when a run
-holds the run lock (the run publishes after every batch); otherwise (no
+holds the run lock (a run publishes at its end and, at most every
+`warehouse.snapshot_interval_seconds`, during its batches: see
+`defer_publishing` and `SnapshotPublisher`); otherwise (no
 snapshot yet, or the file was changed outside newsflow) they open the live
 file read-only, waiting with back-off, and republish it.
 """
 
 import fcntl
+import glob
 import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
+
+from newsflow.errors import WarehouseDamagedError
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +84,9 @@ def publish_snapshot(db_path: str | Path) -> Path | None:
         return None
     target = snapshot_path(db_path)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held while copying: a copy nobody holds was left by a dead publisher
+        remove_abandoned_copies(target)
         shutil.copyfile(db_path, temporary)
         stat = os.stat(db_path)
         os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -86,16 +94,72 @@ def publish_snapshot(db_path: str | Path) -> Path | None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
     return target
 
 
-def publish_or_withdraw(db_path: str | Path) -> Path | None:
+def remove_abandoned_copies(target: Path) -> None:
+    """Delete half-written copies of `target` whose publisher died (killed mid-copy); skip ones being written."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        try:
+            fd = os.open(leftover, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            leftover.unlink(missing_ok=True)
+        except BlockingIOError:
+            continue  # another publisher (or this one) holds it
+        finally:
+            os.close(fd)
+
+
+_deferred: dict[Path, int] = {}  # warehouses whose publishing waits for the end of a run (see defer_publishing)
+_deferred_lock = threading.Lock()
+
+
+@contextmanager
+def defer_publishing(db_path: str | Path) -> Iterator[None]:
+    """Within this span, closing a writer does not publish; its end publishes once.
+
+    A run wraps its whole span in this: each of its connections (start,
+    batches, post-load steps, finish) would otherwise copy the whole file
+    when it closes. `SnapshotPublisher` still republishes during the batches.
+    """
+    key = Path(db_path).resolve()
+    with _deferred_lock:
+        _deferred[key] = _deferred.get(key, 0) + 1
+    damaged = False
+    try:
+        yield
+    except WarehouseDamagedError:
+        damaged = True  # never copy a damaged file over the last whole snapshot
+        raise
+    finally:
+        with _deferred_lock:
+            _deferred[key] -= 1
+            if not _deferred[key]:
+                del _deferred[key]
+        if not damaged:
+            publish_or_withdraw(db_path)
+
+
+def publishing_deferred(db_path: str | Path) -> bool:
+    return Path(db_path).resolve() in _deferred
+
+
+def publish_or_withdraw(db_path: str | Path, *, now: bool = False) -> Path | None:
     """Publish after a write; if that fails, remove the stale snapshot so readers fall back to the live file.
 
     The write itself is committed by then, so a failed copy (disk full, a
     read-only directory) is logged, not raised: readers then wait for the
     live file with back-off, as they would without snapshots.
     """
+    if not now and publishing_deferred(db_path):  # the run publishes at its end
+        return None
+    if is_current(db_path):  # nothing was written since the last publish: no copy needed
+        return snapshot_path(db_path)
     try:
         return publish_snapshot(db_path)
     except OSError as error:
@@ -105,6 +169,30 @@ def publish_or_withdraw(db_path: str | Path) -> Path | None:
         except OSError as second:
             log.error("could not remove the stale read snapshot %s: %s", snapshot_path(db_path), second)
         return None
+
+
+class SnapshotPublisher:
+    """Republishes the snapshot of a writer connection held across a run, at most every `interval` seconds.
+
+    A run keeps one connection for all its batches (a checkpoint per batch would
+    rewrite the indexes each time); readers see the last published state,
+    never more than about `interval` seconds behind, and the closing
+    `open_warehouse` publishes the final one.
+    """
+
+    def __init__(self, db_path: str | Path, interval_seconds: float):
+        self.db_path = Path(db_path)
+        self.interval_seconds = interval_seconds
+        self.last = time.monotonic()
+
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Publish if the interval has passed since the last time (or there is no snapshot yet); whether it did."""
+        if time.monotonic() - self.last < self.interval_seconds and snapshot_path(self.db_path).exists():
+            return False
+        checkpoint(con)
+        publish_or_withdraw(self.db_path, now=True)
+        self.last = time.monotonic()
+        return True
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
@@ -117,17 +205,29 @@ def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def open_reader(db_path: str | Path, *, timeout_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the last committed state that never blocks a run."""
-    from warehouse.connection import open_warehouse
+    """A read-only connection to the last committed state that never blocks a run.
+
+    A snapshot that does not open as a whole database is passed over: the live
+    file is read, and published again once every block of it passed its checksum.
+    """
+    from warehouse.connection import open_warehouse, verify_blocks
 
     db_path = Path(db_path)
     snapshot = snapshot_path(db_path)
+    damaged = False
     if snapshot.exists() and (is_current(db_path) or run_in_progress(db_path)):
-        with open_warehouse(snapshot, read_only=True, timeout_seconds=timeout_seconds) as con:
-            yield con
-        return
+        with ExitStack() as stack:
+            try:
+                con = stack.enter_context(open_warehouse(snapshot, read_only=True, timeout_seconds=timeout_seconds))
+            except WarehouseDamagedError as error:
+                log.warning("%s; reading the warehouse itself", error.message)
+                damaged = True
+            else:
+                yield con
+                return
     with open_warehouse(db_path, read_only=True, timeout_seconds=timeout_seconds) as con:
-        if not is_current(db_path):
+        if (damaged or not is_current(db_path)) and not wal_path(db_path).exists():  # else it cannot be copied
+            verify_blocks(con)  # never copy a damaged file over a whole snapshot
             try:
                 publish_snapshot(db_path)
             except OSError as error:  # a read-only directory: reading still works

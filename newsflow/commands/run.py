@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from newsflow.commands.common import add_command, settings_of
+from newsflow.commands.common import add_command, db_path_of, settings_of
 from newsflow.settings import PROJECT_DIR
 
 
@@ -18,13 +18,24 @@ def prepare_prefect_env() -> None:
 
 def run(args: argparse.Namespace) -> int:
     prepare_prefect_env()
+    import duckdb
+
     from flows.build_corpus import build_corpus  # Prefect is imported only for runs
+    from flows.console_errors import known_failures_in_one_line
     from flows.summary import render_text
     from warehouse.connection import open_warehouse
     from warehouse.report import run_report
+    from warehouse.storage import storage_error
 
-    with stage_progress(enabled=args.progress):
-        result = build_corpus(paths=args.paths or None, db=args.db, config=args.config, languages=args.languages)
+    db_path = db_path_of(args)
+    with stage_progress(enabled=args.progress), known_failures_in_one_line(db_path):
+        try:
+            result = build_corpus(paths=args.paths or None, db=args.db, config=args.config, languages=args.languages)
+        except (OSError, duckdb.Error) as error:  # the lock or the first write, before the run could record itself
+            storage = storage_error(error, db_path)
+            if storage is None:
+                raise
+            raise storage from error
     timeout = settings_of(args).warehouse.read_timeout_seconds
     with open_warehouse(result["db"], read_only=True, timeout_seconds=timeout) as con:
         print(render_text(run_report(con, result["run_id"])))

@@ -114,7 +114,7 @@ def shingle_hashes(words: np.ndarray, doc_words: np.ndarray, size: int) -> tuple
     with np.errstate(over="ignore"):
         for offset in range(1, size):
             following = np.zeros(n, dtype=_U64)
-            following[: n - offset] = words[offset:]
+            following[: max(n - offset, 0)] = words[offset:]  # fewer words than the shingle: none follow
             combined = splitmix64(combined * _SHINGLE_BASE + np.where(remaining > offset, following, _U64(0)))
     keep = position < counts[doc_of]
     return combined[keep], counts

@@ -19,6 +19,7 @@ Per sentence (quotes never split a sentence), in article order:
 """
 
 import hashlib
+from functools import lru_cache
 
 import simplemma
 from spacy.tokens import Doc
@@ -334,6 +335,7 @@ def _strip_clitic(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
 def _looks_konjunktiv_i(word: str) -> bool:
     """A lower-case "-e" form whose lemma is the word + "n" (hoffe -> hoffen, bleibe -> bleiben)."""
     if len(word) < 4 or not word.endswith("e") or not word.islower():

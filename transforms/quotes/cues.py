@@ -5,7 +5,7 @@ words are a contiguous phrase ("according to"); `verb … particle` is a German
 separable verb whose particle follows later in the clause ("kündigte … an").
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SEPARATORS = ("…", "...")
@@ -25,9 +25,16 @@ class Cue:
 class CueLexicon:
     language: str
     cues: tuple[Cue, ...]
+    _by_first_word: dict[str, tuple[Cue, ...]] = field(init=False, repr=False, compare=False)
 
-    def starting_with(self, word: str) -> list[Cue]:
-        return [cue for cue in self.cues if cue.words[0] == word.lower()]
+    def __post_init__(self) -> None:
+        index: dict[str, list[Cue]] = {}
+        for cue in self.cues:  # keeps the longest-first order within each first word
+            index.setdefault(cue.words[0], []).append(cue)
+        object.__setattr__(self, "_by_first_word", {word: tuple(cues) for word, cues in index.items()})
+
+    def starting_with(self, word: str) -> tuple[Cue, ...]:
+        return self._by_first_word.get(word.lower(), ())
 
 
 def parse_cues(lines: list[str]) -> tuple[Cue, ...]:

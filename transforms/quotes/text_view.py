@@ -6,6 +6,7 @@ Offsets are character offsets into the article text (the Doc was made from
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Doc
 
@@ -14,8 +15,7 @@ from transforms.quotes.marks import QuoteSpan, find_quote_spans
 PERSON_LABELS = frozenset({"PER", "PERSON"})
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a tuple: one is made per token of every article
     i: int  # index among the view's words
     text: str
     start: int
@@ -57,12 +57,13 @@ class DocView:
             inside = k >= 0 and token.idx <= self.quotes[k].close_at
             self.words.append(Word(len(self.words), token.text, token.idx, token.idx + len(token), k if inside else -1))
         self._word_at = {w.start: w.i for w in self.words}
+        self._starts = [w.start for w in self.words]
         self.persons = self._persons(doc, roles)
         self.segments = self._segments(doc)
 
     def word_index(self, char: int) -> int:
         """Index of the first word starting at or after `char`."""
-        return bisect_right([w.start for w in self.words], char - 1)
+        return bisect_right(self._starts, char - 1)
 
     def _persons(self, doc: Doc, roles: frozenset[str]) -> list[Person]:
         persons = []

@@ -16,15 +16,15 @@ per_article as (
     select
         article_id,
         entity_id,
-        any_value(canonical_name) as canonical_name,
+        canonical_name,
         any_value(entity_type) as entity_type,
-        any_value(wikidata_id) as wikidata_id,
+        wikidata_id,
         count(*) as mentions,
         min(start_char) as first_char,
         list_sort(list_distinct(list(mention_text))) as written_as,
         list_sort(list_distinct(list(role) filter (where role is not null))) as roles
     from mentions
-    group by article_id, entity_id
+    group by article_id, entity_id, canonical_name, wikidata_id  -- one per entity_id (from entities): filters on the name are pushed down
 ),
 
 final as (

@@ -5,26 +5,35 @@ with tags as (
     select article_id, summit_id, summit_name from stg_article_summits
 ),
 
-article_entities as (
-    select article_id, story_id, outlet, entity_id, canonical_name, entity_type, wikidata_id, mentions
-    from mart_article_entities
+mentions as (  -- the raw mentions of the tagged articles, not every article's entity lists
+    select article_id, entity_id, canonical_name, entity_type, wikidata_id from stg_mentions where entity_id is not null
+),
+
+articles as (
+    select article_id, outlet from stg_articles
+),
+
+stories as (
+    select article_id, story_id from stg_article_stories
 ),
 
 final as (
     select
         t.summit_id,
         any_value(t.summit_name) as summit_name,
-        e.entity_id,
-        any_value(e.canonical_name) as canonical_name,
-        any_value(e.entity_type) as entity_type,
-        any_value(e.wikidata_id) as wikidata_id,
-        count(distinct e.article_id) as articles,
-        count(distinct e.story_id) as stories,
-        count(distinct e.outlet) as outlets,
-        sum(e.mentions) as mentions
+        m.entity_id,
+        any_value(m.canonical_name) as canonical_name,
+        any_value(m.entity_type) as entity_type,
+        any_value(m.wikidata_id) as wikidata_id,
+        count(distinct m.article_id) as articles,
+        count(distinct s.story_id) as stories,
+        count(distinct a.outlet) as outlets,
+        count(*) as mentions
     from tags as t
-    join article_entities as e using (article_id)
-    group by t.summit_id, e.entity_id
+    join mentions as m using (article_id)
+    join articles as a using (article_id)
+    left join stories as s using (article_id)
+    group by t.summit_id, m.entity_id
 )
 
 select * from final;

@@ -13,13 +13,28 @@ limit $limit;
 -- The entities named most often together with one entity.
 -- param: entity text  canonical name, e.g. Kim Jong Un
 -- param: limit integer = 25  rows to return
-select
-    case when name_a = $entity then name_b else name_a end as other,
-    case when name_a = $entity then type_b else type_a end as other_type,
-    articles,
-    stories
-from mart_entity_cooccurrence
-where name_a = $entity or name_b = $entity
+with article_entities as (
+    select article_id, story_id, entity_id, canonical_name, entity_type from mart_article_entities
+),
+
+target as (  -- the articles naming the entity, found before any pairs are formed
+    select article_id, story_id, entity_id from article_entities where canonical_name = $entity
+),
+
+final as (
+    select
+        o.canonical_name as other,
+        any_value(o.entity_type) as other_type,
+        count(*) as articles,
+        count(distinct t.story_id) as stories
+    from target as t
+    join article_entities as o on o.article_id = t.article_id and o.entity_id <> t.entity_id
+    where o.canonical_name is distinct from $entity or o.entity_id > t.entity_id  -- a pair of two namesakes once
+    group by t.entity_id, o.entity_id, o.canonical_name
+)
+
+select other, other_type, articles, stories
+from final
 order by articles desc, stories desc, other
 limit $limit;
 
