@@ -7,11 +7,12 @@ terms, summit tags, calendar and settings are those of the last ranking
 skips both (`step_state`).
 """
 
-import hashlib
 from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from warehouse import step_state
 
 RANK_SQL = Path(__file__).with_suffix(".sql")
 
@@ -45,17 +46,12 @@ def refresh_summits_and_key_terms(
     con: duckdb.DuckDBPyConnection, calendar: pl.DataFrame, per_article: int, per_summit: int, run_id: str | None
 ) -> dict:
     """Write the calendar and rank key terms, unless nothing they derive from changed since the last time."""
-    material = repr((con.execute(_INPUTS_SQL).fetchone(), calendar.rows(), per_article, per_summit))
-    fingerprint = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
-    last = con.execute("select fingerprint from step_state where step = ?", [STEP]).fetchone()
-    if last and last[0] == fingerprint:
+    fingerprint = step_state.digest((con.execute(_INPUTS_SQL).fetchone(), calendar.rows(), per_article, per_summit))
+    if step_state.is_unchanged(con, STEP, fingerprint):
         return {"changed": False}
     summits = write_summit_calendar(con, calendar)
     ranked = rank_key_terms(con, per_article, per_summit)
-    con.execute(
-        "insert or replace into step_state (step, fingerprint, run_id, updated_at) values (?, ?, ?, now())",
-        [STEP, fingerprint, run_id],
-    )
+    step_state.record(con, STEP, fingerprint, run_id)
     return {"changed": True, "summits": summits, "key_terms": ranked}
 
 

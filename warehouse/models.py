@@ -15,12 +15,13 @@ other view. A later file may `create or replace` a view of an earlier one to
 enrich it once its inputs exist (e.g. distinct stories from `clusters`).
 """
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from warehouse import step_state
 
 MODELS_DIR = Path(__file__).parent / "models"
 STEP = "views"  # step_state row of the last apply
@@ -61,8 +62,7 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, models: list[Model]) -> str:
         "join duckdb_tables() t using (database_name, schema_name, table_name) "
         "where c.schema_name = 'main' and c.database_name = current_database() order by all"
     ).fetchall()
-    material = repr(([(m.name, m.sql) for m in models], columns))
-    return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+    return step_state.digest(([(m.name, m.sql) for m in models], columns))
 
 
 def missing_inputs(con: duckdb.DuckDBPyConnection, model: Model) -> list[str]:
@@ -84,20 +84,25 @@ def missing_inputs(con: duckdb.DuckDBPyConnection, model: Model) -> list[str]:
 def refresh_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -> ModelsApplied:
     """`apply_models`, unless neither the model files nor any table's columns changed since the last apply."""
     models = read_models(directory)
-    last = con.execute("select fingerprint from step_state where step = ?", [STEP]).fetchone()
-    if models and last and last[0] == _fingerprint(con, models):
+    if not models:
+        return ModelsApplied([], {})
+    fingerprint = _fingerprint(con, models)
+    if step_state.is_unchanged(con, STEP, fingerprint):
         return ModelsApplied([], {}, unchanged=True)
-    return apply_models(con, directory)
+    return _apply(con, models, fingerprint)
 
 
 def apply_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -> ModelsApplied:
     """Create or replace every view whose inputs exist, in one transaction."""
-    applied: list[str] = []
-    skipped: dict[str, str] = {}
     models = read_models(directory)
     if not models:
-        return ModelsApplied(applied, skipped)
-    fingerprint = _fingerprint(con, models)
+        return ModelsApplied([], {})
+    return _apply(con, models, _fingerprint(con, models))
+
+
+def _apply(con: duckdb.DuckDBPyConnection, models: list[Model], fingerprint: str) -> ModelsApplied:
+    applied: list[str] = []
+    skipped: dict[str, str] = {}
     con.execute("begin transaction")
     try:
         for model in models:
@@ -107,10 +112,7 @@ def apply_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -
                 continue
             con.execute(model.sql)
             applied.append(model.name)
-        con.execute(
-            "insert or replace into step_state (step, fingerprint, run_id, updated_at) values (?, ?, null, now())",
-            [STEP, fingerprint],
-        )
+        step_state.record(con, STEP, fingerprint)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
