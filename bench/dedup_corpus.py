@@ -103,13 +103,13 @@ def generate_syndication(n_articles: int, seed: int = 7, duplicate_share: float 
 
 
 def as_batch_frames(articles: pl.DataFrame, path: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(articles in ARTICLE_SCHEMA, ledger rows) for warehouse.load.load_batch."""
+    """(articles in ARTICLE_SCHEMA, ledger rows) for warehouse.load.load_batch; title and author if given."""
     frame = conform(
         articles.with_columns(
             source_path=pl.lit(path),
             item=pl.col("article_id"),
-            title=pl.lit(None, pl.String),
-            author=pl.lit(None, pl.String),
+            title=pl.col("title") if "title" in articles.columns else pl.lit(None, pl.String),
+            author=pl.col("author") if "author" in articles.columns else pl.lit(None, pl.String),
             language=pl.lit("de"),
             format=pl.lit("jsonl"),
             text_hash=pl.col("text").map_batches(

@@ -129,7 +129,8 @@ def measure(size: int, generated: Path, settings, memory_limit: str) -> dict:
 def measure_in_child(size: int, work: Path) -> dict:
     """Generate the articles here, measure them in a fresh process."""
     generated = work / f"syndication_{size}.parquet"
-    generate_syndication(int(size * 1.01) + 1, seed=size, duplicate_share=0.3).articles.write_parquet(generated, row_group_size=BATCH)
+    articles = generate_syndication(int(size * 1.01) + 1, seed=size, duplicate_share=0.3).articles
+    articles.write_parquet(generated, row_group_size=BATCH)  # read back a batch (a row group) at a time
     command = [sys.executable, __file__, "--child", "--size", str(size), "--generated", str(generated)]
     completed = subprocess.run(command, capture_output=True, text=True)
     lines = [line for line in completed.stdout.splitlines() if line.startswith(RESULT_MARK)]

@@ -14,8 +14,9 @@ coverage), and runs the real flow on a fresh warehouse in a child
 process of its own (`--child`): discover, read, NLP, load, the post-load steps
 (search index, key terms, clustering) and the read snapshots. It prints each
 child's peak resident memory (VmHWM of the flow's process, read from /proc
-before it exits; `getrusage(RUSAGE_CHILDREN)` is printed next to it, which
-also covers the Prefect server the child starts), the flow's seconds and
+before it exits, plus the peak of the run's NLP worker process when the run
+uses one -- their sum is the "peak RSS" compared; `getrusage(RUSAGE_CHILDREN)`
+is printed next to it, which also covers the Prefect server the child starts), the flow's seconds and
 articles/s, and the ratio of the largest size's peak to the smallest's
 (target <= 1.5).
 
@@ -77,7 +78,10 @@ def write_summit_coverage(corpus: Path, n_articles: int, seed: int = 2019) -> Pa
     summit, pool = summit_paragraphs(), passages(read_gnad())
     rng, seen = random.Random(seed), set()
     while len(seen) < n_articles:
-        picks = (tuple(rng.sample(range(len(summit)), rng.randint(2, 3))), tuple(rng.sample(range(len(pool)), rng.randint(1, 2))))
+        picks = (
+            tuple(rng.sample(range(len(summit)), rng.randint(2, 3))),
+            tuple(rng.sample(range(len(pool)), rng.randint(1, 2))),
+        )
         if picks in seen:
             continue
         seen.add(picks)
@@ -132,8 +136,12 @@ def run_child(corpus: Path, db: Path, config: str | None, trace: Path | None) ->
     result = build_corpus(paths=[str(corpus)], db=str(db), config=config)
     seconds = result["seconds"]  # the flow's own time, without the temporary server's start-up
     ru_maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The run's NLP worker process (orchestration.task_runner = "process") has been waited for by now; the
+    # temporary Prefect server has not (it stops at exit), so this is the worker's peak, or 0 without one.
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     outcome = {"articles": result["articles"], "rejects": result["rejects"], "seconds": seconds,
-               "peak_mb": proc_status_mb("VmHWM"), "ru_maxrss_mb": ru_maxrss_mb}  # fmt: skip
+               "flow_mb": proc_status_mb("VmHWM"), "worker_mb": worker_mb, "ru_maxrss_mb": ru_maxrss_mb}  # fmt: skip
+    outcome["peak_mb"] = outcome["flow_mb"] + worker_mb  # both at their peaks at once: an upper bound
     print(RESULT_MARK + json.dumps(outcome), flush=True)
 
 
@@ -190,14 +198,16 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"config: {args.config or 'configs/default.toml'}; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'articles':>9} {'loaded':>7} {'seconds':>8} {'art/s':>6} {'peak RSS MiB':>12} {'children MiB':>12} {'db MiB':>7}")
+    print(f"{'articles':>9} {'loaded':>7} {'seconds':>8} {'art/s':>6} {'flow MiB':>9} {'worker MiB':>10} "
+          f"{'peak RSS MiB':>12} {'children MiB':>12} {'db MiB':>7}")  # fmt: skip
     results = []
     for size in sizes:
         r = measure(size, args.config, args.out, args.keep, args.trace)
         results.append(r)
         children = f"{r['children_mb']:.0f}" if r["children_mb"] else "-"
         print(f"{r['size']:>9} {r['articles']:>7} {r['seconds']:>8.0f} {r['articles'] / r['seconds']:>6.1f} "
-              f"{r['peak_mb']:>12.0f} {children:>12} {r['db_mb']:>7.0f}", flush=True)  # fmt: skip
+              f"{r['flow_mb']:>9.0f} {r['worker_mb']:>10.0f} {r['peak_mb']:>12.0f} {children:>12} {r['db_mb']:>7.0f}",
+              flush=True)  # fmt: skip
     if len(results) > 1:
         small, large = results[0], results[-1]
         print(f"\npeak RSS {large['size']} vs {small['size']} articles: {large['peak_mb'] / small['peak_mb']:.2f}x "

@@ -9,6 +9,7 @@ the warehouse consistent and the next run picks up what is missing.
 
 import time
 from collections import deque
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,11 +25,11 @@ from flows.artifacts import publish_run_artifacts
 from flows.post_load import POST_LOAD_STEPS
 from flows.progress import ArtifactProgress, RunProgress
 from flows.runners import describe as describe_runner
-from flows.runners import nlp_task_runner
+from flows.runners import nlp_task_runner, nlp_worker, run_in_worker
 from newsflow.errors import TransientError
 from newsflow.settings import Settings, load_settings
 from transforms.dedup import syndication_children
-from transforms.coverage import CoverageCollector
+from transforms.coverage import CoverageCollector, coverage_components
 from transforms.discover import discover_files, plan_changes
 from transforms.entities import extract_entities
 from transforms.ingest import ReadOutput, ledger_rows, read_inputs
@@ -44,7 +45,7 @@ from warehouse.lock import run_lock
 from warehouse.models import refresh_models
 from warehouse.runs import close_abandoned_runs, finish_run, new_run_id, start_run
 from warehouse.snapshot import SnapshotPublisher, defer_publishing
-from warehouse.storage import storage_error
+from warehouse.storage import resource_error
 
 
 @dataclass
@@ -119,8 +120,7 @@ def discover_task(paths: list[str], settings: Settings, ledger: pl.DataFrame) ->
 
 
 @task(cache_policy=NO_CACHE)
-def read_batch(files: pl.DataFrame, settings: Settings) -> ReadOutput:
-    manifest = load_manifests(settings.metadata.manifests)
+def read_batch(files: pl.DataFrame, settings: Settings, manifest: pl.DataFrame) -> ReadOutput:
     return read_inputs(files, ReadOptions.from_settings(settings), manifest=manifest)
 
 
@@ -152,18 +152,38 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
 
 
 def _pipeline(settings: Settings, kb: KnowledgeBase, used: dict[str, str], language: str):
-    """The memoized spaCy pipeline for a language; records which one was used."""
+    """The memoized spaCy pipeline for a language (entities, quotes, key terms); records which one was used."""
     choice = settings.nlp.pipelines[language]
-    nlp, description = build_pipeline(language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path)
+    coverage = coverage_components(settings, kb)
+    nlp, description = build_pipeline(
+        language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage
+    )
     used[language] = description
     return nlp
 
 
 @task(cache_policy=NO_CACHE)
-def process_task(read: ReadOutput, settings: Settings, kb: KnowledgeBase) -> tuple[Batch, dict[str, str]]:
-    """The NLP stage of one batch; may run in a Dask worker, so what it used comes back with it."""
+def process_task(
+    read: ReadOutput, settings: Settings, kb: KnowledgeBase, worker: Executor | None = None
+) -> tuple[Batch, dict[str, str]]:
+    """The NLP stage of one batch, here or in the run's NLP `worker` process (`flows.runners`).
+
+    It may run in a Dask worker or another process, so what it used comes back with it.
+    """
+    if worker is not None:
+        return run_in_worker(worker, _process, read)
+    return _process((settings, kb), read)
+
+
+def _process(state: tuple[Settings, KnowledgeBase], read: ReadOutput) -> tuple[Batch, dict[str, str]]:
+    settings, kb = state
     pipelines: dict[str, str] = {}
     return process_batch(read, settings, kb, pipelines), pipelines
+
+
+def _build_default_pipeline(state: tuple[Settings, KnowledgeBase], _: None) -> None:
+    settings, kb = state
+    _pipeline(settings, kb, {}, settings.language.default)
 
 
 @task(cache_policy=NO_CACHE)
@@ -213,22 +233,25 @@ def _run_batches(
         "retry_condition_fn": _transient_only,
     }
     kb = load_kb(settings.nlp.kb_path)
+    manifest = load_manifests(settings.metadata.manifests)  # once per run, not per batch
     in_flight: deque = deque()
-    logger.info("NLP stage runs in %s", describe_runner(settings.orchestration))
+    files_to_read = sum(files.height for files in batches)
+    logger.info("NLP stage runs in %s", describe_runner(settings.orchestration, files_to_read))
     writer = open_warehouse(
         db_path, timeout_seconds=settings.warehouse.read_timeout_seconds, memory_limit=settings.warehouse.memory_limit
     )
-    with nlp_task_runner(settings.orchestration) as runner, writer as con:
+    worker = nlp_worker(settings.orchestration, files_to_read, (settings, kb), warm_up=_build_default_pipeline)
+    with nlp_task_runner(settings.orchestration) as runner, worker as nlp_process, writer as con:
         loader = partial(_load_next, con=con, run_id=run_id, io=io, counts=counts, pipelines=pipelines, progress=progress)
         snapshots = SnapshotPublisher(db_path, settings.warehouse.snapshot_interval_seconds)
         for number, files in enumerate(batches, start=1):
             label = f"batch-{number:04d}"
             began = time.perf_counter()
-            read = read_batch.with_options(task_run_name=f"read-{label}", **io)(files, settings)
+            read = read_batch.with_options(task_run_name=f"read-{label}", **io)(files, settings, manifest)
             counts.add_read(read, time.perf_counter() - began)
             progress.advanced("read", files.height, read.articles.height)
             task = process_task.with_options(task_run_name=f"process-{label}")
-            future = runner.submit(task, {"read": read, "settings": settings, "kb": kb})
+            future = runner.submit(task, {"read": read, "settings": settings, "kb": kb, "worker": nlp_process})
             in_flight.append((label, read, future, time.perf_counter()))
             while in_flight and (len(in_flight) > settings.orchestration.batches_in_flight or number == len(batches)):
                 loader(in_flight.popleft())
@@ -315,7 +338,7 @@ def build_corpus(
                 finish_run(con, run_id, "completed", _count_fields(counts), pipelines)
         except BaseException as error:
             progress.finished(completed=False)
-            storage = storage_error(error, db_path)  # a full disk or read-only directory: say what to do
+            storage = resource_error(error, db_path)  # a full disk, read-only directory or memory limit: say what to do
             _record_failure(db_path, run_id, counts, pipelines, storage or error, timeout)
             if storage is not None:
                 raise storage from error

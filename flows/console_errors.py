@@ -16,7 +16,7 @@ from pathlib import Path
 from prefect.logging.handlers import PrefectConsoleHandler
 
 from newsflow.errors import NewsflowError
-from warehouse.storage import storage_error
+from warehouse.storage import resource_error
 
 
 class _KnownFailureFilter(logging.Filter):
@@ -26,7 +26,7 @@ class _KnownFailureFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if error is not None and (isinstance(error, NewsflowError) or storage_error(error, self.db_path)):
+        if error is not None and (isinstance(error, NewsflowError) or resource_error(error, self.db_path)):
             record.exc_info, record.exc_text = None, None
         return True
 

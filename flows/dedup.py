@@ -15,4 +15,4 @@ def cluster_duplicates(db_path: Path, run_id: str, settings: Settings) -> dict:
     """Match every article's LSH bands against the warehouse and rewrite clusters (warehouse/dedup.py)."""
     timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
     with open_warehouse(db_path, timeout_seconds=timeout, memory_limit=memory_limit) as con:
-        return cluster_warehouse(con, settings.dedup)
+        return cluster_warehouse(con, settings.dedup, run_id)

@@ -57,3 +57,9 @@ class WarehouseStorageError(WarehouseError):
     """The disk or directory refuses writes (full, over a quota or size limit, read-only): see warehouse/storage.py."""
 
     code = "NF250"
+
+
+class WarehouseMemoryError(WarehouseError):
+    """DuckDB needed more than `warehouse.memory_limit` for a step it cannot spill to disk: see warehouse/storage.py."""
+
+    code = "NF251"

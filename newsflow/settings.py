@@ -99,7 +99,8 @@ class NlpSettings:
 
 @dataclass(frozen=True)
 class OrchestrationSettings:
-    task_runner: str  # "thread" | "dask": where process-batch-N runs
+    task_runner: str  # "thread" | "process" | "dask": where process-batch-N runs
+    process_min_files: int  # "process": fewer files to read -> the thread
     batches_in_flight: int
     dask_address: str  # empty: a local cluster per run
     dask_workers: int
@@ -119,12 +120,13 @@ class WarehouseSettings:
     path: str
     read_timeout_seconds: float
     snapshot_interval_seconds: float  # republish the read snapshot during a run at most this often
-    memory_limit: str  # DuckDB memory limit of a run's connections ("512MB"); "" = DuckDB's default
+    memory_limit: str  # DuckDB memory limit of a run's connections ("384MB"); "" = DuckDB's default
 
     def __post_init__(self) -> None:
         if self.memory_limit and not re.fullmatch(r"\d+(\.\d+)?\s*(K|M|G|T)?i?B", self.memory_limit, re.IGNORECASE):
             raise ConfigError(
-                f"config key 'warehouse.memory_limit' must be a size like \"512MB\" or \"2GiB\" (or \"\"), got {self.memory_limit!r}"
+                "config key 'warehouse.memory_limit' must be a size like \"384MB\" or \"2GiB\" (or \"\"), "
+                f"got {self.memory_limit!r}"
             )
 
 
@@ -144,6 +146,7 @@ class DedupSettings:
     seed: int
     max_bucket: int
     agencies_file: str  # relative to configs/
+    boilerplate_file: str  # relative to configs/
 
     def __post_init__(self) -> None:
         if min(self.shingle_size, self.num_perm, self.bands, self.rows, self.max_bucket) <= 0:
@@ -158,6 +161,10 @@ class DedupSettings:
     @property
     def agencies_path(self) -> Path:
         return (CONFIG_DIR / self.agencies_file).resolve()
+
+    @property
+    def boilerplate_path(self) -> Path:
+        return (CONFIG_DIR / self.boilerplate_file).resolve()
 
 
 @dataclass(frozen=True)
@@ -207,7 +214,7 @@ class Settings:
     config_hash: str  # digest of the merged configuration, recorded per run
 
 
-CHOICES = {"fallback": ("embedded", "fail"), "task_runner": ("thread", "dask")}
+CHOICES = {"fallback": ("embedded", "fail"), "task_runner": ("thread", "process", "dask")}
 
 
 def load_settings(

@@ -173,9 +173,9 @@ def install(point: str, at_batch: int) -> None:
     if point == "dedup":
         real_cluster = dedup.cluster_warehouse
 
-        def cluster_warehouse(con, settings):
+        def cluster_warehouse(con, settings, *args, **kwargs):
             dying = KillingConnection(con, point, lambda sql: sql.startswith("delete from clusters"))
-            return real_cluster(dying, settings)
+            return real_cluster(dying, settings, *args, **kwargs)
 
         dedup.cluster_warehouse = cluster_warehouse
 

@@ -5,7 +5,7 @@ from functools import cache
 import polars as pl
 
 from newsflow.settings import load_settings
-from transforms.coverage import CoverageCollector
+from transforms.coverage import CoverageCollector, coverage_components
 from transforms.entities import extract_entities
 from transforms.nlp.kb import load_kb
 from transforms.nlp.pipelines import build_pipeline
@@ -36,7 +36,8 @@ def coverage_of(
 
     def pipeline(lang):
         choice = settings.nlp.pipelines[lang]
-        return build_pipeline(lang, choice.models, choice.fallback, kb, settings.nlp.ner_models_path)[0]
+        coverage = coverage_components(settings, kb)  # the flow's pipeline: quotes and terms are components
+        return build_pipeline(lang, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage)[0]
 
     mentions, _ = extract_entities(articles, pipeline, kb, 8, on_doc=coverage)
     return {"mentions": mentions, **coverage.children(articles, mentions)}

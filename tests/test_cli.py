@@ -55,6 +55,22 @@ def test_status_shows_counts_runs_and_rejects(loaded_db, capsys):
     assert "articles" in out and "run-1" in out and "invalid_json" in out
 
 
+def test_status_tells_a_live_run_from_one_that_died(loaded_db, capsys):
+    from warehouse.lock import run_lock
+
+    with open_warehouse(loaded_db) as con:
+        con.execute(
+            "insert into runs (run_id, started_at, status, inputs, config_hash)"
+            " values ('run-2', now(), 'running', '[]', 'abc')"
+        )
+    with run_lock(loaded_db, wait_seconds=0):  # a live run holds the lock
+        assert main(["status", "--db", str(loaded_db)]) == 0
+        assert "running" in capsys.readouterr().out
+    assert main(["status", "--db", str(loaded_db)]) == 0  # nobody holds it: the run's process is gone
+    out = capsys.readouterr().out
+    assert "stopped" in out and "running" not in out
+
+
 def test_missing_warehouse_is_exit_1_with_a_fix(tmp_path, capsys):
     assert main(["status", "--db", str(tmp_path / "none.duckdb")]) == 1
     assert "no warehouse at" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """MinHash, LSH and clustering as pure functions: stable numbers, sound estimates, roles."""
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from newsflow.settings import load_settings
 from transforms.agencies import load_agencies
-from transforms.dedup import minhash_scheme, syndication_children
+from transforms.dedup import minhash_scheme, scheme_key, syndication_children
 from transforms.dedup.cluster import assign_roles, connected_components
 from transforms.dedup.minhash import (
     MinHashScheme,
@@ -22,15 +23,17 @@ from transforms.dedup.minhash import (
     shingle_hashes,
     word_hashes,
 )
+from transforms.dedup.boilerplate import load_boilerplate
 from transforms.dedup.signatures import article_signatures, decode_signatures
 
 HANOI = Path(__file__).parent / "fixtures" / "dedup" / "hanoi_articles.json"
 SCHEME = MinHashScheme(shingle_size=5, num_perm=128, bands=32, rows=4, seed=2019)
+BOILERPLATE = load_boilerplate(load_settings().dedup.boilerplate_path)
 
 
 def signatures_of(texts: list[str], scheme: MinHashScheme = SCHEME) -> np.ndarray:
     frame = pl.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts})
-    rows, _ = article_signatures(frame, scheme, load_agencies())
+    rows, _ = article_signatures(frame, scheme, load_agencies(), BOILERPLATE)
     return decode_signatures(rows["signature"].to_arrow(), scheme.num_perm)
 
 
@@ -85,7 +88,7 @@ def test_bands_of_identical_signatures_are_identical_and_differ_by_band():
 
 def test_document_without_words_has_no_bands():
     frame = pl.DataFrame({"article_id": ["empty", "full"], "text": ["– … –", "Ein Satz mit genug Wörtern für Schindeln."]})
-    rows, bands = article_signatures(frame, SCHEME, load_agencies())
+    rows, bands = article_signatures(frame, SCHEME, load_agencies(), BOILERPLATE)
     assert rows["n_shingles"].to_list() == [0, 3]  # 7 words: 3 runs of 5
     assert set(bands["article_id"]) == {"full"}
 
@@ -196,3 +199,33 @@ def test_dedup_settings_are_checked(overrides, message):
 
     with pytest.raises(ConfigError, match=message):
         load_settings(environ={}, overrides=overrides)
+
+
+def test_publisher_notices_are_not_compared_and_their_list_is_part_of_the_scheme(tmp_path):
+    notice = "Der Volltext dieses auf Agenturmeldungen basierenden Artikels steht aus rechtlichen Gründen nicht mehr zur Verfügung."
+    stubs = [f"Privater Besuch ohne Öffentlichkeit. {notice}", f"Explosion auf der Einkaufsstraße: 40 Verletzte. {notice}"]
+    frame = pl.DataFrame({"article_id": ["a", "b"], "text": stubs})
+    rows, _ = article_signatures(frame, SCHEME, load_agencies(), BOILERPLATE)
+    signatures = decode_signatures(rows["signature"].to_arrow(), SCHEME.num_perm)
+    assert estimated_jaccard(signatures[:1], signatures[1:])[0] == 0.0  # only the teasers are compared
+    assert rows["n_words"].to_list() == [4, 6]
+
+    empty = tmp_path / "none.txt"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    dedup = load_settings().dedup
+    without = dataclasses.replace(dedup, boilerplate_file=str(empty))
+    assert scheme_key(without) != scheme_key(dedup)  # a new list re-signs the stored articles
+    rows, _ = article_signatures(frame, SCHEME, load_agencies(), load_boilerplate(empty))
+    signatures = decode_signatures(rows["signature"].to_arrow(), SCHEME.num_perm)
+    assert estimated_jaccard(signatures[:1], signatures[1:])[0] > 0.3
+
+
+@pytest.mark.parametrize(("content", "message"), [(None, "cannot read the boilerplate list"), ("Volltext (\n", "pattern 1")])
+def test_boilerplate_list_errors_name_the_file(tmp_path, content, message):
+    from newsflow.errors import ConfigError
+
+    path = tmp_path / "boilerplate.txt"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_boilerplate(path)

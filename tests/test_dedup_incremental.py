@@ -14,7 +14,7 @@ import warehouse.dedup_clusters as dedup_clusters
 from tests.test_dedup_warehouse import DEDUP, batch, clusters_of, hanoi
 from warehouse.dedup import cluster_warehouse
 from warehouse.load import load_batch
-from warehouse.migrations import migrate
+from warehouse.migrations import available_migrations, migrate
 from warehouse.models import apply_models
 
 COMPARED = ("clusters", "dedup_pairs", "dedup_matched", "dedup_signatures", "dedup_bands")
@@ -173,7 +173,7 @@ def test_a_warehouse_clustered_before_migration_009_is_reclustered_once():
     cluster_warehouse(con, DEDUP)
     before = table_rows(con)
     con.execute("update dedup_matched set text_hash = null, published_at = null")  # as migrated from 003
-    con.execute("update dedup_state set fingerprint = 'from an older newsflow'")
+    con.execute("update step_state set fingerprint = 'from an older newsflow' where step = 'clusters'")
     outcome = cluster_warehouse(con, DEDUP)
     assert (outcome["matched"], outcome["reclustered"]) == (0, len(hanoi()))  # no re-matching, every cluster again
     assert table_rows(con) == before
@@ -218,3 +218,17 @@ def test_articles_loaded_after_the_last_clustering_count_as_their_exact_text_sto
     assert stories["zzz-late-copy"] == "kcna-report exact_text"
     assert stories["sn-copy"] == "dpa-original cluster" and stories["kcna-report"] == "kcna-report cluster"
     assert len(stories) == len(hanoi()) + 2
+
+
+def test_migration_012_moves_the_skip_fingerprint_to_step_state():
+    con = duckdb.connect()
+    migrate(con, [m for m in available_migrations() if m.version <= 10])
+    con.execute(
+        """
+        insert into dedup_state (name, fingerprint, match_settings, articles, clusters, duplicates, updated_at)
+        values ('clusters', 'f0', 'm0', 3, 2, 1, now())
+        """
+    )
+    migrate(con)
+    assert con.execute("select step, fingerprint from step_state").fetchall() == [("clusters", "f0")]
+    assert con.execute("select * exclude (updated_at) from dedup_state").fetchall() == [("clusters", "m0", 3, 2, 1)]

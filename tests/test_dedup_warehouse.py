@@ -101,6 +101,7 @@ def test_rerun_with_nothing_new_changes_nothing(warehouse):
     assert cluster_warehouse(warehouse, DEDUP) == {"signed": 0, "changed": False}
     assert snapshot(warehouse) == before
     warehouse.execute("delete from dedup_state")  # force a full recomputation: the same rows again
+    warehouse.execute("delete from step_state where step = 'clusters'")
     assert cluster_warehouse(warehouse, DEDUP)["changed"] is True
     assert snapshot(warehouse) == before
 

@@ -107,11 +107,11 @@ def newsflow_run(
     )  # fmt: skip
 
 
-def assert_clear_failure(run: subprocess.CompletedProcess, first_line: str, fix: str) -> None:
+def assert_clear_failure(run: subprocess.CompletedProcess, first_line: str, fix: str, code: str = "NF250") -> None:
     assert run.returncode == 1, run.stderr[-3000:]
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
     message, fix_line = run.stderr.rstrip("\n").splitlines()[-2:]
-    assert message.startswith(f"newsflow: [NF250] {first_line}"), message
+    assert message.startswith(f"newsflow: [{code}] {first_line}"), message
     assert fix_line.startswith(f"  fix: {fix}"), fix_line
 
 
@@ -271,23 +271,49 @@ def test_read_only_warehouse_directory_fails_clearly_and_changes_nothing(setup):
     assert final_tables(db) == expected
 
 
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_a_memory_limit_too_small_fails_clearly_and_a_rerun_with_enough_completes(setup, tmp_path):
+    from flows.build_corpus import build_corpus
+
+    inbox, config, db, expected = setup
+    tiny = tmp_path / "tiny.toml"
+    tiny.write_text(config.read_text() + '\n[warehouse]\nmemory_limit = "1MB"\n')
+    run = newsflow_run(inbox, db, tiny)
+    assert_clear_failure(
+        run, f"DuckDB ran out of memory in the warehouse {db}: Out of Memory Error", "raise warehouse.memory_limit",
+        code="NF251",
+    )  # fmt: skip
+    assert assert_whole_batches(db, inbox) == FIRST_RUN
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute("select status, error from runs order by started_at").fetchall()
+    assert [status for status, _ in runs] == ["completed", "failed"] and "[NF251]" in runs[1][1]
+
+    again = build_corpus(paths=[str(inbox)], db=str(db), config=str(config))
+    assert again["articles"] == LATER
+    assert final_tables(db) == expected
+
+
 def test_refused_writes_in_the_warehouse_directory_are_told_apart_from_other_errors(tmp_path):
     from newsflow.errors import WarehouseStorageError
-    from warehouse.storage import storage_error
+    from warehouse.storage import resource_error
 
     db = tmp_path / "w" / "news.duckdb"
-    full = storage_error(OSError(errno.ENOSPC, "No space left on device", str(db) + ".wal"), db)
+    full = resource_error(OSError(errno.ENOSPC, "No space left on device", str(db) + ".wal"), db)
     assert isinstance(full, WarehouseStorageError)
     assert str(full).startswith(f"[NF250] no space left for the warehouse {db}")
     wal = duckdb.IOException(f'Could not write file "{db}.wal": File too large')
     try:
         raise RuntimeError("load failed") from wal
     except RuntimeError as wrapped:
-        assert "File too large" in storage_error(wrapped, db).message  # found through the cause
-    locked = storage_error(PermissionError(errno.EROFS, "Read-only file system", str(db) + ".lock"), db)
+        assert "File too large" in resource_error(wrapped, db).message  # found through the cause
+    locked = resource_error(PermissionError(errno.EROFS, "Read-only file system", str(db) + ".lock"), db)
     assert locked.message.startswith(f"cannot write to the warehouse directory {db.parent}")
     assert "writable" in locked.fix
     elsewhere = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "inbox" / "a.txt"))
-    assert storage_error(elsewhere, db) is None  # not the warehouse's disk: no advice about it
-    assert storage_error(duckdb.IOException("Could not write file \"/other/x.duckdb\": File too large"), db) is None
-    assert storage_error(ValueError("permission denied"), db) is None
+    assert resource_error(elsewhere, db) is None  # not the warehouse's disk: no advice about it
+    assert resource_error(duckdb.IOException("Could not write file \"/other/x.duckdb\": File too large"), db) is None
+    assert resource_error(ValueError("permission denied"), db) is None
+    out_of_memory = resource_error(duckdb.OutOfMemoryException("Out of Memory Error: failed\n\nPossible solutions: ..."), db)
+    assert str(out_of_memory).startswith(f"[NF251] DuckDB ran out of memory in the warehouse {db}: Out of Memory Error")
+    assert "Possible solutions" not in out_of_memory.message

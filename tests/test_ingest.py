@@ -1,12 +1,13 @@
 """Reading a batch of files: hashing, limits, unreadable files, ledger status."""
 
 import errno
-import builtins
+import os
 
 import polars as pl
 import pytest
 
 from newsflow.errors import TransientError
+from transforms.discover import discover_files
 from transforms.ingest import content_hash, ledger_rows, read_inputs
 
 TEXT = "Donald Trump und Kim Jong Un trafen sich in Hanoi zu ihrem zweiten Gipfel."
@@ -49,14 +50,14 @@ def test_unreadable_file_is_a_reject_and_transient_errors_raise(tmp_path, monkey
     story = tmp_path / "story.txt"
     story.write_text(TEXT)
     plan = plan_for(story)
-    real_open = builtins.open
+    real_open = os.open
 
     def deny(path, *args, **kwargs):  # failure injection: permission denied (root ignores chmod)
         if str(path) == str(story):
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     out = read_inputs(plan, max_file_bytes=10_000, max_json_depth=8)
     assert out.rejects.select("reason", "detail").row(0) == ("unreadable", "PermissionError: Permission denied")
 
@@ -65,7 +66,7 @@ def test_unreadable_file_is_a_reject_and_transient_errors_raise(tmp_path, monkey
             raise OSError(errno.EIO, "Input/output error")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", flaky)
+    monkeypatch.setattr(os, "open", flaky)
     with pytest.raises(TransientError, match="Input/output error"):
         read_inputs(plan, max_file_bytes=10_000, max_json_depth=8)
 
@@ -78,3 +79,19 @@ def test_ledger_status_follows_what_each_file_produced():
     assert status.select("path", "status", "articles", "rejects").rows() == [
         ("/a", "loaded", 1, 0), ("/b", "partial", 2, 1), ("/c", "rejected", 0, 1),
     ]  # fmt: skip
+
+
+def test_a_fifo_or_socket_in_an_inbox_is_quarantined_without_blocking(tmp_path):
+    import socket
+
+    os.mkfifo(tmp_path / "pipe.txt")  # nobody writes to it: opening it for a blocking read would hang
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "sock.txt"))
+        (tmp_path / "good.txt").write_text("Trump und Kim trafen sich in Hanoi.", encoding="utf-8")
+        files = discover_files([tmp_path], ["**/*.txt"], [])
+        out = read_inputs(files.with_columns(known_hash=pl.lit(None, pl.String)))
+    rejected = dict(out.rejects.select(pl.col("path").str.split("/").list.last(), "detail").iter_rows())
+    assert rejected["pipe.txt"] == "OSError: not a regular file (a fifo)"
+    assert "No such device or address" in rejected["sock.txt"]  # a socket cannot be opened at all
+    assert set(out.rejects["reason"]) == {"unreadable"}
+    assert out.articles["text"].to_list() == ["Trump und Kim trafen sich in Hanoi."]

@@ -44,7 +44,7 @@ def write_config(tmp_path: Path, text: str) -> str:
 
 def test_orchestration_and_schedule_defaults_are_in_the_config():
     settings = load_settings(environ={})
-    assert settings.orchestration.task_runner == "thread"
+    assert settings.orchestration.task_runner == "process" and settings.orchestration.process_min_files > 0
     assert settings.orchestration.batches_in_flight >= 1
     assert settings.schedule.cron == "0 * * * *" and settings.schedule.interval_seconds == 0
     assert settings.schedule.timezone == "UTC"
@@ -56,7 +56,7 @@ def test_orchestration_and_schedule_defaults_are_in_the_config():
         ({"NEWSFLOW_SCHEDULE__INTERVAL_SECONDS": "600"}, "exactly one of 'schedule.cron'"),
         ({"NEWSFLOW_SCHEDULE__CRON": '""'}, "exactly one of 'schedule.cron'"),
         ({"NEWSFLOW_SCHEDULE__TIMEZONE": "Mars/Olympus"}, "not a known time zone: 'Mars/Olympus'"),
-        ({"NEWSFLOW_ORCHESTRATION__TASK_RUNNER": "ray"}, "must be one of ('thread', 'dask')"),
+        ({"NEWSFLOW_ORCHESTRATION__TASK_RUNNER": "ray"}, "must be one of ('thread', 'process', 'dask')"),
         ({"NEWSFLOW_ORCHESTRATION__DASK_WORKERS": "0"}, "'orchestration.dask_workers' must be positive"),
     ],
 )

@@ -1,9 +1,12 @@
 """The quote, key-term and summit step of a batch, riding on the entity step's Docs.
 
-`CoverageCollector` is passed as `on_doc` to `extract_entities`, so quotes
-and candidate terms come from the same single `nlp.pipe` pass as mentions;
-`children` then links speakers to the canonical mentions and tags summits,
-giving the article child tables `quotes`, `article_summits`, `article_terms`.
+Quotes and candidate terms are found by the pipeline's own components
+(`coverage_components` configures them for `build_pipeline`) in the same
+single `nlp.pipe` pass as mentions. `CoverageCollector` is passed as `on_doc`
+to `extract_entities` and turns each Doc's `doc._.quotes` and
+`doc._.term_candidates` into rows; `children` then links speakers to the
+canonical mentions and tags summits, giving the article child tables
+`quotes`, `article_summits`, `article_terms`.
 """
 
 from functools import lru_cache
@@ -16,8 +19,15 @@ from newsflow.settings import Settings
 from transforms.canonicalize import role_words
 from transforms.keyterms import TermCollector
 from transforms.nlp.kb import KnowledgeBase
+from transforms.nlp.pipelines import CoverageComponents
 from transforms.quotes import QuoteCollector, link_speakers
 from transforms.summits import SummitCalendar, load_summits, tag_summits
+
+
+def coverage_components(settings: Settings, kb: KnowledgeBase) -> CoverageComponents:
+    """The quote and key-term components of the run's pipelines."""
+    roles = tuple(sorted(set(role_words(kb).to_list())))
+    return CoverageComponents(settings.quotes.speech_verbs_path, roles, settings.keyterms.max_words)
 
 
 @lru_cache(maxsize=4)

@@ -49,11 +49,13 @@ def matches_any(relative: str, patterns: Sequence[str]) -> bool:
 
 
 def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude: Sequence[str]) -> pl.DataFrame:
-    """Every regular file under `paths` (DISCOVERED_SCHEMA), sorted by path.
+    """Every file under `paths` (DISCOVERED_SCHEMA), sorted by path.
 
     A file named explicitly is taken whatever its name; files inside a
     directory must match an include glob and no exclude glob. Symlinked
     directories are not followed (no loops); a missing input is an error.
+    A fifo, socket or device that the globs select is kept too: reading it
+    quarantines it as unreadable, so nothing an inbox holds goes unmentioned.
     A link that leads nowhere (dangling, or a loop) is kept under its own
     path, so reading it quarantines it as unreadable instead of dropping it.
     """
@@ -91,6 +93,8 @@ def _walk(rows: dict[str, tuple[int, int]], root: Path, include: Sequence[str], 
                 if sidecar_path(name) in present:
                     mtime_ns = _with_sidecar(os.path.join(directory, name), mtime_ns)
                 rows[os.path.join(real_directory, name)] = (entry.st_size, mtime_ns)
+            else:  # a fifo, socket or device: kept, so reading quarantines it (without blocking on it)
+                rows[os.path.join(real_directory, name)] = (0, entry.st_mtime_ns)
 
 
 def _with_sidecar(path: str, mtime_ns: int) -> int:
@@ -107,9 +111,12 @@ def _add(rows: dict[str, tuple[int, int]], path: Path) -> None:
     except (OSError, RuntimeError):  # a dangling link or a link loop: read, and quarantined, as itself
         rows[str(path.absolute())] = (0, path.lstat().st_mtime_ns)
         return
-    if not resolved.is_file():  # a socket, a fifo, a device: never opened (reading one could block)
+    if resolved.is_dir():  # a link to a directory is not followed (no loops)
         return
     entry = resolved.stat()
+    if not stat.S_ISREG(entry.st_mode):  # a fifo, socket or device: quarantined when read
+        rows[str(resolved)] = (0, entry.st_mtime_ns)
+        return
     rows[str(resolved)] = (entry.st_size, _with_sidecar(str(resolved), entry.st_mtime_ns))
 
 

@@ -15,6 +15,8 @@ manifest rows of a file are part of its hash too.
 
 import dataclasses
 import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,7 @@ from transforms.rejects import Reject, RejectReason
 from transforms.schemas import RAW_ARTICLE_SCHEMA, REJECT_SCHEMA, conform, empty
 
 # errno values worth a retry: the file system, not the file, is the problem
+_SPECIAL_KINDS = {stat.S_IFIFO: "a fifo", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
 _TRANSIENT_ERRNOS = {errno.EIO, errno.EAGAIN, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE, errno.EBUSY}
 READ_FILE_SCHEMA = pl.Schema(
     {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "content_hash": pl.String, "container": pl.String}
@@ -165,7 +168,10 @@ def _read_sidecar(path: str, limit: int) -> bytes | None:
 def _read_bytes(path: str, limit: int) -> bytes:
     """Read at most limit+1 bytes; transient OS errors raise TransientError (retried)."""
     try:
-        with open(path, "rb") as handle:
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:  # a fifo must not block the run
+            kind = stat.S_IFMT(os.fstat(handle.fileno()).st_mode)
+            if kind != stat.S_IFREG:
+                raise OSError(errno.EINVAL, f"not a regular file ({_SPECIAL_KINDS.get(kind, 'special file')})")
             data = handle.read(limit + 1)
     except OSError as error:
         if error.errno in _TRANSIENT_ERRNOS:

@@ -13,17 +13,24 @@ English and French (no tagger in the pipelines): every n-gram of up to
 compound it does not know is lemmatized by its longest known head
 ("Atomkomplexes" -> "Atomkomplex", "Nordkorea-Experten" -> "Nordkorea-Experte").
 Stop words are spaCy's list per language plus the language's speech cues.
+
+The spaCy component `newsflow_term_candidates` finds them inside `nlp.pipe`
+(`doc._.term_candidates`: one row per term without `article_id` and
+`language`); `TermCollector` turns them into ARTICLE_TERM_SCHEMA rows.
 """
 
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
 import simplemma
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.quotes.cues import CueLexicon
+from transforms.nlp.source_text import source_text
+from transforms.quotes.cues import CueLexicon, load_cues
 
 # One row per (article, term).
 ARTICLE_TERM_SCHEMA = pl.Schema(
@@ -51,40 +58,76 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(module.STOP_WORDS)
 
 
+def term_stops(language: str, lexicon: CueLexicon | None) -> frozenset[str]:
+    """Stop words and speech-cue words of `language`."""
+    return stop_words(language) | frozenset(w for cue in (lexicon.cues if lexicon else ()) for w in cue.words)
+
+
+if not Doc.has_extension("term_candidates"):
+    Doc.set_extension("term_candidates", default=None)
+
+
+class TermCandidates:
+    def __init__(self, language: str, stops: frozenset[str], max_words: int):
+        self.language = language
+        self.stops = stops
+        self.max_words = max_words
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.term_candidates = article_terms(doc, self.language, self.stops, self.max_words, source_text(doc))
+        return doc
+
+
+@Language.factory(
+    "newsflow_term_candidates", requires=["doc.ents", "token.is_sent_start"], assigns=["doc._.term_candidates"]
+)
+def make_term_candidates(nlp: Language, name: str, max_words: int, speech_verbs_dir: str) -> TermCandidates:
+    """`max_words`: longest phrase; `speech_verbs_dir`: the cue lists whose words are no terms."""
+    return TermCandidates(nlp.lang, term_stops(nlp.lang, load_cues(Path(speech_verbs_dir), nlp.lang)), max_words)
+
+
 class TermCollector:
-    """Collects candidate terms of every Doc passed to it (one call per article)."""
+    """Collects candidate terms of every Doc passed to it (one call per article).
+
+    A Doc from a pipeline with `newsflow_term_candidates` carries its terms;
+    any other Doc is read here, by the same rules.
+    """
 
     def __init__(self, max_words: int, lexicons: dict[str, CueLexicon] | None = None):
         self.max_words = max_words
-        self.cue_words = {
-            lang: frozenset(w for cue in lex.cues for w in cue.words) for lang, lex in (lexicons or {}).items()
-        }
+        self.lexicons = lexicons or {}
         self.rows: list[dict] = []
         self.stops: dict[str, frozenset[str]] = {}  # stop words and speech-cue words per language
 
     def _stops(self, language: str) -> frozenset[str]:
         if language not in self.stops:
-            self.stops[language] = stop_words(language) | self.cue_words.get(language, frozenset())
+            self.stops[language] = term_stops(language, self.lexicons.get(language))
         return self.stops[language]
 
     def __call__(self, language: str, doc: Doc, article_id: str, text: str) -> None:
-        stops = self._stops(language)
-        found: dict[str, list] = {}
-        for phrase in candidate_phrases(doc, language, stops, self.max_words):
-            words = [t.text.lower() if language == "de" and t is not phrase[-1] else t.text for t in phrase]
-            key = " ".join(lemma(w, language) for w in words)  # German modifiers lower case: "neu Sanktion"
-            surface = text[phrase[0].idx : phrase[-1].idx + len(phrase[-1])]
-            entry = found.setdefault(key, [Counter(), phrase[0].idx])
-            entry[0][surface] += 1
-        for key, (forms, first) in found.items():
-            display = max(forms.items(), key=lambda item: item[1])[0]  # ties: the first form seen
-            self.rows.append(
-                {"article_id": article_id, "language": language, "term": key, "display": display,
-                 "count": sum(forms.values()), "first_char": first}
-            )  # fmt: skip
+        terms = doc._.term_candidates
+        if terms is None:
+            terms = article_terms(doc, language, self._stops(language), self.max_words, text)
+        self.rows.extend({"article_id": article_id, "language": language, **term} for term in terms)
 
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(self.rows, schema=ARTICLE_TERM_SCHEMA)
+
+
+def article_terms(doc: Doc, language: str, stops: frozenset[str], max_words: int, text: str) -> list[dict]:
+    """One row per candidate term of the article: term, display, count, first_char (first occurrence)."""
+    found: dict[str, list] = {}
+    for phrase in candidate_phrases(doc, language, stops, max_words):
+        words = [t.text.lower() if language == "de" and t is not phrase[-1] else t.text for t in phrase]
+        key = " ".join(lemma(w, language) for w in words)  # German modifiers lower case: "neu Sanktion"
+        surface = text[phrase[0].idx : phrase[-1].idx + len(phrase[-1])]
+        entry = found.setdefault(key, [Counter(), phrase[0].idx])
+        entry[0][surface] += 1
+    return [
+        {"term": key, "display": max(forms.items(), key=lambda item: item[1])[0],  # ties: the first form seen
+         "count": sum(forms.values()), "first_char": first}
+        for key, (forms, first) in found.items()
+    ]  # fmt: skip
 
 
 def candidate_phrases(doc: Doc, language: str, stops: frozenset[str], max_words: int) -> Iterable[list]:

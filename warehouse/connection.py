@@ -106,7 +106,7 @@ def open_warehouse(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Connect (retrying while another process holds the file), migrate when writable.
 
-    `memory_limit` ("512MB"; "" = DuckDB's default, 80 % of RAM) caps DuckDB's memory in this process.
+    `memory_limit` ("384MB"; "" = DuckDB's default, 80 % of RAM) caps DuckDB's memory in this process.
     """
     path = Path(path)
     if read_only and not path.exists():

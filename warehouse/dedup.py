@@ -3,9 +3,10 @@
 Matching happens in DuckDB. Articles whose signature is new or changed since
 the last run (not in `dedup_matched` with the same scheme and body hash) have
 their band keys joined against every article's (`dedup_bands`) on (band,
-band_key); the candidate pairs stay in a DuckDB temporary table and are
-verified on their signatures a chunk at a time (`VERIFY_CHUNK` pairs in numpy),
-the kept ones go to `dedup_pairs`. No old text is read.
+band_key), `MATCH_CHUNK` of them at a time; each chunk's candidate pairs stay
+in a DuckDB temporary table and are verified on their signatures
+`VERIFY_CHUNK` pairs at a time (in numpy), the kept ones go to `dedup_pairs`.
+No old text is read.
 
 Clustering is incremental too (`warehouse/dedup_clusters.py`): only the
 clusters an article of this run joins, leaves or changes (new, re-signed,
@@ -16,52 +17,54 @@ live in DuckDB temporary tables (DuckDB spills them to disk), and Python sees
 one chunk of pairs or of clusters at a time.
 
 A run whose articles, signature schemes and settings match the last
-clustering (`dedup_state.fingerprint`) changes nothing. Articles without a
+clustering (its `step_state` fingerprint) changes nothing. Articles without a
 current signature (loaded before migration 003, or after a change of the
 dedup settings or agency list) are signed here first, from their stored text,
 in chunks. A new threshold or bucket cap re-matches every article.
 """
 
-import hashlib
-
 import duckdb
 import polars as pl
 
 from newsflow.settings import DedupSettings
-from transforms.agencies import load_agencies
 from transforms.dedup import scheme_key, syndication_children
 from transforms.dedup.minhash import estimated_jaccard
-from warehouse.dedup_clusters import STATE_NAME, recluster_touched, signatures_of, transaction
+from warehouse import step_state
+from warehouse.dedup_clusters import STATE_NAME, recluster_touched, release_freed_memory, signatures_of, transaction
 
 BACKFILL_CHUNK = 2_000  # articles signed per transaction
 MATCH_CHUNK = 5_000  # re-signed articles whose band buckets are joined at once
-VERIFY_CHUNK = 20_000  # candidate pairs verified at once (at most 2 signatures of 4 x num_perm bytes each)
+VERIFY_CHUNK = 10_000  # candidate pairs verified at once (at most 2 signatures of 4 x num_perm bytes each)
 PAIR_SCHEMA = pl.Schema({"left_id": pl.String, "right_id": pl.String, "similarity": pl.Float64})
 # Temporary tables of one clustering step (session-local, dropped at its end).
 TEMP_TABLES = (
-    "dedup_backfill", "dedup_changed", "dedup_dirty", "dedup_candidates_raw", "dedup_candidates", "dedup_new_pairs",
+    "dedup_backfill", "dedup_changed", "dedup_dirty", "dedup_candidates", "dedup_verified", "dedup_new_pairs",
     "dedup_touched", "dedup_edges", "dedup_labels", "dedup_labels_next", "dedup_components", "dedup_new_clusters",
 )  # fmt: skip
 
 
-def cluster_warehouse(con: duckdb.DuckDBPyConnection, settings: DedupSettings) -> dict:
-    """Bring signatures up to date, match what is new, recluster what it touched; return counts."""
-    agencies = load_agencies(settings.agencies_path)
-    key = scheme_key(settings, agencies)
+def cluster_warehouse(con: duckdb.DuckDBPyConnection, settings: DedupSettings, run_id: str | None = None) -> dict:
+    """Bring signatures up to date, match what is new, recluster what it touched; return counts.
+
+    `run_id` is recorded with the step's fingerprint (None: run by hand).
+    """
+    key = scheme_key(settings)
+    release_freed_memory()  # what the process freed before (loading) is not this step's
     _drop_orphans(con)
     signed = _backfill(con, settings, key)
     fingerprint = _fingerprint(con, settings, key)
     match_settings = f"{key}|{settings.threshold}|{settings.max_bucket}"
-    state = con.execute("select fingerprint, match_settings from dedup_state where name = ?", [STATE_NAME]).fetchone()
-    if state and state[0] == fingerprint:
+    if step_state.is_unchanged(con, STATE_NAME, fingerprint):
         return {"signed": signed, "changed": False}
-    if not state or state[1] != match_settings:
+    state = con.execute("select match_settings from dedup_state where name = ?", [STATE_NAME]).fetchone()
+    if not state or state[0] != match_settings:
         with transaction(con):  # every article is matched and clustered again
             con.execute("delete from dedup_pairs")
             con.execute("delete from dedup_matched")
     try:
         matched, near = _match_changed(con, settings)
-        counts = recluster_touched(con, settings.num_perm, fingerprint, match_settings)
+        release_freed_memory()
+        counts = recluster_touched(con, settings.num_perm, fingerprint, match_settings, run_id)
     finally:
         for table in TEMP_TABLES:  # fixed names
             con.execute(f"drop table if exists temp.{table}")
@@ -72,7 +75,8 @@ def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
     """Index rows of articles that are gone (the loader replaces rows only of articles it touches)."""
     with transaction(con):
         for table in ("dedup_signatures", "dedup_bands", "article_agencies"):  # fixed names
-            con.execute(f"delete from {table} where article_id in (select article_id from {table} anti join articles using (article_id))")
+            gone = f"select article_id from {table} anti join articles using (article_id)"
+            con.execute(f"delete from {table} where article_id in ({gone})")
 
 
 def _backfill(con: duckdb.DuckDBPyConnection, settings: DedupSettings, key: str) -> int:
@@ -110,8 +114,7 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, settings: DedupSettings, key: s
         from articles a left join dedup_signatures s using (article_id)
         """
     ).fetchone()
-    material = repr((row, key, settings.threshold, settings.max_bucket, duckdb.__version__))
-    return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+    return step_state.digest((row, key, settings.threshold, settings.max_bucket, duckdb.__version__))
 
 
 def _match_changed(con: duckdb.DuckDBPyConnection, settings: DedupSettings) -> tuple[int, int]:
@@ -133,8 +136,21 @@ def _match_changed(con: duckdb.DuckDBPyConnection, settings: DedupSettings) -> t
            or m.text_hash is distinct from a.text_hash or m.published_at is distinct from a.published_at
         """
     )
-    candidates = _candidate_pairs(con, settings.max_bucket)
-    kept = _verify_candidates(con, candidates, settings)
+    con.execute(
+        """
+        create or replace temp table dedup_dirty as
+        select article_id, (row_number() over (order by article_id) - 1) // $chunk as chunk
+        from dedup_changed where resigned
+        """,
+        {"chunk": MATCH_CHUNK},
+    )
+    con.execute("create or replace temp table dedup_verified (left_id varchar, right_id varchar, similarity double)")
+    for chunk in range(con.execute("select coalesce(max(chunk) + 1, 0) from dedup_dirty").fetchone()[0]):
+        _verify_candidates(con, _candidate_pairs(con, chunk, settings.max_bucket), settings)
+    con.execute(  # a pair found from two chunks (a large bucket on one side) is kept once
+        "create or replace temp table dedup_new_pairs as select distinct left_id, right_id, similarity from dedup_verified"
+    )
+    kept = con.execute("select count(*) from dedup_new_pairs").fetchone()[0]
     with transaction(con):
         stale = """
             select article_id from dedup_changed where resigned
@@ -146,92 +162,75 @@ def _match_changed(con: duckdb.DuckDBPyConnection, settings: DedupSettings) -> t
     return matched, kept
 
 
-def _candidate_pairs(con: duckdb.DuckDBPyConnection, max_bucket: int) -> int:
-    """Fill `dedup_candidates` (seq, left_id, right_id; left < right); return how many.
+def _candidate_pairs(con: duckdb.DuckDBPyConnection, chunk: int, max_bucket: int) -> int:
+    """Fill `dedup_candidates` (seq, left_id, right_id; left < right) for one chunk of `dedup_dirty`; return how many.
 
     A candidate is a re-signed article and any article sharing one of its band
     buckets. A bucket of up to `max_bucket` articles yields all its pairs with
-    the re-signed article; a larger one (shared boilerplate) links it to the
-    bucket's first member only. The re-signed articles are joined
-    `MATCH_CHUNK` at a time, which bounds the join's memory on a first run.
+    the re-signed article (a pair of two re-signed articles once, from the
+    smaller id, whatever their chunks); a larger one (shared boilerplate) links
+    it to the bucket's first member only. `MATCH_CHUNK` re-signed articles at
+    a time bound the joins and the candidates held on a first run.
     """
     con.execute(
         """
-        create or replace temp table dedup_dirty as
-        select article_id, (row_number() over (order by article_id) - 1) // $chunk as chunk
-        from dedup_changed where resigned
-        """,
-        {"chunk": MATCH_CHUNK},
-    )
-    con.execute("create or replace temp table dedup_candidates_raw (left_id varchar, right_id varchar)")
-    chunks = con.execute("select coalesce(max(chunk) + 1, 0) from dedup_dirty").fetchone()[0]
-    for chunk in range(chunks):
-        con.execute(
-            """
-            insert into dedup_candidates_raw
-            with dirty_bands as (
-                select b.article_id, b.band, b.band_key
-                from dedup_bands b semi join (select article_id from dedup_dirty where chunk = $chunk) using (article_id)
-            ),
-            members as (
-                select b.article_id, b.band, b.band_key, d.article_id is not null as dirty
-                from dedup_bands b
-                semi join (select distinct band, band_key from dirty_bands) using (band, band_key)
-                left join dedup_dirty d using (article_id)
-            ),
-            buckets as (
-                select band, band_key, count(*) as size, min(article_id) as first_id
-                from members group by band, band_key having count(*) > 1
-            ),
-            small as (  -- a pair of two re-signed articles once, from the smaller id
-                select n.article_id as a, o.article_id as b
-                from dirty_bands n
-                join buckets k using (band, band_key)
-                join members o using (band, band_key)
-                where k.size <= $max_bucket and (o.article_id > n.article_id or (not o.dirty and o.article_id <> n.article_id))
-            ),
-            large as (
-                select n.article_id as a, k.first_id as b
-                from dirty_bands n join buckets k using (band, band_key)
-                where k.size > $max_bucket and n.article_id <> k.first_id
-            ),
-            final as (
-                select distinct least(a, b) as left_id, greatest(a, b) as right_id
-                from (select * from small union all select * from large)
-            )
-            select * from final
-            """,
-            {"chunk": chunk, "max_bucket": max_bucket},
-        )
-    con.execute(
-        """
         create or replace temp table dedup_candidates as
-        select row_number() over (order by left_id, right_id) - 1 as seq, left_id, right_id
-        from (select distinct left_id, right_id from dedup_candidates_raw)
-        """
+        with dirty_bands as (
+            select b.article_id, b.band, b.band_key
+            from dedup_bands b semi join (select article_id from dedup_dirty where chunk = $chunk) using (article_id)
+        ),
+        members as (
+            select b.article_id, b.band, b.band_key, d.article_id is not null as dirty
+            from dedup_bands b
+            semi join (select distinct band, band_key from dirty_bands) using (band, band_key)
+            left join dedup_dirty d using (article_id)
+        ),
+        buckets as (
+            select band, band_key, count(*) as size, min(article_id) as first_id
+            from members group by band, band_key having count(*) > 1
+        ),
+        small as (
+            select n.article_id as a, o.article_id as b
+            from dirty_bands n
+            join buckets k using (band, band_key)
+            join members o using (band, band_key)
+            where k.size <= $max_bucket and (o.article_id > n.article_id or (not o.dirty and o.article_id <> n.article_id))
+        ),
+        large as (
+            select n.article_id as a, k.first_id as b
+            from dirty_bands n join buckets k using (band, band_key)
+            where k.size > $max_bucket and n.article_id <> k.first_id
+        ),
+        pairs as (
+            select distinct least(a, b) as left_id, greatest(a, b) as right_id
+            from (select * from small union all select * from large)
+        )
+        select row_number() over (order by left_id, right_id) - 1 as seq, left_id, right_id from pairs
+        """,
+        {"chunk": chunk, "max_bucket": max_bucket},
     )
-    con.execute("drop table dedup_candidates_raw")
     return con.execute("select count(*) from dedup_candidates").fetchone()[0]
 
 
-def _verify_candidates(con: duckdb.DuckDBPyConnection, candidates: int, settings: DedupSettings) -> int:
-    """Keep, in `dedup_new_pairs`, the candidates whose estimated Jaccard similarity reaches the threshold."""
-    con.execute("create or replace temp table dedup_new_pairs (left_id varchar, right_id varchar, similarity double)")
-    kept = 0
+def _verify_candidates(con: duckdb.DuckDBPyConnection, candidates: int, settings: DedupSettings) -> None:
+    """Add to `dedup_verified` the candidates whose estimated Jaccard similarity reaches the threshold."""
     for offset in range(0, candidates, VERIFY_CHUNK):
-        chunk = con.execute(
-            "select left_id, right_id from dedup_candidates where seq >= $start and seq < $stop order by seq",
-            {"start": offset, "stop": offset + VERIFY_CHUNK},
-        ).pl()
-        ids = pl.concat([chunk["left_id"], chunk["right_id"]]).unique().sort().to_frame("article_id")
-        signatures = signatures_of(con, ids, settings.num_perm)
-        index = ids.with_row_index("row")
-        rows = chunk.join(index.rename({"article_id": "left_id", "row": "left"}), on="left_id", maintain_order="left")
-        rows = rows.join(index.rename({"article_id": "right_id", "row": "right"}), on="right_id", maintain_order="left")
-        similarity = estimated_jaccard(signatures[rows["left"].to_numpy()], signatures[rows["right"].to_numpy()])
-        verified = chunk.with_columns(similarity=pl.Series(similarity, dtype=pl.Float64))
-        verified = verified.filter(pl.col("similarity") >= settings.threshold).cast(PAIR_SCHEMA)  # type: ignore[arg-type]
-        with transaction(con, verified_pairs=verified):
-            con.execute("insert into dedup_new_pairs by name select * from verified_pairs")
-        kept += verified.height
-    return kept
+        _verify_chunk(con, offset, settings)
+        release_freed_memory()
+
+
+def _verify_chunk(con: duckdb.DuckDBPyConnection, offset: int, settings: DedupSettings) -> None:
+    chunk = con.execute(
+        "select left_id, right_id from dedup_candidates where seq >= $start and seq < $stop order by seq",
+        {"start": offset, "stop": offset + VERIFY_CHUNK},
+    ).pl()
+    ids = pl.concat([chunk["left_id"], chunk["right_id"]]).unique().sort().to_frame("article_id")
+    signatures = signatures_of(con, ids, settings.num_perm)
+    index = ids.with_row_index("row")
+    rows = chunk.join(index.rename({"article_id": "left_id", "row": "left"}), on="left_id", maintain_order="left")
+    rows = rows.join(index.rename({"article_id": "right_id", "row": "right"}), on="right_id", maintain_order="left")
+    similarity = estimated_jaccard(signatures[rows["left"].to_numpy()], signatures[rows["right"].to_numpy()])
+    verified = chunk.with_columns(similarity=pl.Series(similarity, dtype=pl.Float64))
+    verified = verified.filter(pl.col("similarity") >= settings.threshold).cast(PAIR_SCHEMA)  # type: ignore[arg-type]
+    with transaction(con, verified_pairs=verified):
+        con.execute("insert into dedup_verified by name select * from verified_pairs")

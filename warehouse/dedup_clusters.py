@@ -18,13 +18,16 @@ articles (`dedup_changed`, `dedup_new_pairs`), the step
    components at a time (`CLUSTER_CHUNK` articles with their signatures);
 4. replaces the rows of the touched (and deleted) articles in `clusters`, and
    records what each article was clustered with in `dedup_matched`, in one
-   transaction with `dedup_state`.
+   transaction with `dedup_state` and the step's `step_state` fingerprint.
 
 Clusters no touched article belongs to keep their rows. A first run, or a
 change of the matching settings, touches every article: the same code path,
 still one chunk at a time.
 """
 
+import ctypes
+import ctypes.util
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -34,10 +37,14 @@ import polars as pl
 
 from transforms.dedup.cluster import CLUSTER_SCHEMA, assign_roles
 from transforms.dedup.signatures import decode_signatures
+from warehouse import step_state
 
-STATE_NAME = "clusters"  # the dedup_state row of this step
-CLUSTER_CHUNK = 20_000  # articles of whole components whose roles are assigned at once
+STATE_NAME = "clusters"  # the dedup_state and step_state rows of this step
+CLUSTER_CHUNK = 5_000  # articles of whole components whose roles are assigned at once
 MAX_LABEL_ROUNDS = 10_000  # propagation converges in about log2(diameter) rounds; this only stops a bug
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
+if _LIBC is not None and not hasattr(_LIBC, "malloc_trim"):  # musl and others: nothing to trim
+    _LIBC = None
 
 
 @contextmanager
@@ -57,6 +64,19 @@ def transaction(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Itera
             con.unregister(name)
 
 
+def release_freed_memory() -> None:
+    """Return the memory a finished chunk freed to the OS (glibc's malloc_trim; a no-op elsewhere).
+
+    numpy and DuckDB allocate through glibc malloc, which keeps freed pages in
+    its heaps (a large free raises its mmap threshold, so later arrays come
+    from the heap too): without a trim, the resident size after many chunks
+    holds the high-water mark of every allocator. Dask's workers do the same
+    ("Memory not released back to the OS", distributed docs).
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 def signatures_of(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame, num_perm: int) -> np.ndarray:
     """Signatures of `ids` (article_id, sorted), in that order."""
     con.register("wanted_ids", ids.to_arrow())
@@ -71,13 +91,15 @@ def signatures_of(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame, num_perm: i
     return decode_signatures(blobs, num_perm)
 
 
-def recluster_touched(con: duckdb.DuckDBPyConnection, num_perm: int, fingerprint: str, match_settings: str) -> dict:
+def recluster_touched(
+    con: duckdb.DuckDBPyConnection, num_perm: int, fingerprint: str, match_settings: str, run_id: str | None
+) -> dict:
     """Recompute the touched clusters and write them with the step's state; return counts."""
     touched = _collect_touched(con)
     _link_touched(con)
     _label_components(con)
     _assign_roles_in_chunks(con, num_perm)
-    return {"reclustered": touched, **_write_clusters(con, fingerprint, match_settings)}
+    return {"reclustered": touched, **_write_clusters(con, fingerprint, match_settings, run_id)}
 
 
 def _collect_touched(con: duckdb.DuckDBPyConnection) -> int:
@@ -209,37 +231,44 @@ def _assign_roles_in_chunks(con: duckdb.DuckDBPyConnection, num_perm: int) -> No
     )
     chunks = con.execute("select coalesce(max(chunk) + 1, 0) from dedup_components").fetchone()[0]
     for chunk in range(chunks):
-        members = con.execute(
-            """
-            select l.article_id, a.published_at, s.body_hash, s.n_words
-            from dedup_labels l
-            join dedup_components c using (label)
-            join articles a using (article_id)
-            join dedup_signatures s using (article_id)
-            where c.chunk = $chunk
-            order by l.article_id
-            """,
-            {"chunk": chunk},
-        ).pl()
-        if members.is_empty():
-            continue
-        pairs = con.execute(
-            """
-            select e.a as left_id, e.b as right_id
-            from dedup_edges e
-            join dedup_labels l on l.article_id = e.a
-            join dedup_components c using (label)
-            where c.chunk = $chunk and e.a < e.b
-            """,
-            {"chunk": chunk},
-        ).pl()
-        signatures = signatures_of(con, members.select("article_id"), num_perm)
-        rows = assign_roles(members.with_row_index("row"), pairs, signatures).select(CLUSTER_SCHEMA.names())
-        with transaction(con, chunk_clusters=rows):
-            con.execute("insert into dedup_new_clusters by name select * from chunk_clusters")
+        _assign_roles_of_chunk(con, chunk, num_perm)
+        release_freed_memory()
 
 
-def _write_clusters(con: duckdb.DuckDBPyConnection, fingerprint: str, match_settings: str) -> dict:
+def _assign_roles_of_chunk(con: duckdb.DuckDBPyConnection, chunk: int, num_perm: int) -> None:
+    """Add the CLUSTER_SCHEMA rows of one chunk of `dedup_components` to `dedup_new_clusters`."""
+    members = con.execute(
+        """
+        select l.article_id, a.published_at, s.body_hash, s.n_words, s.signature
+        from dedup_labels l
+        join dedup_components c using (label)
+        join articles a using (article_id)
+        join dedup_signatures s using (article_id)
+        where c.chunk = $chunk
+        order by l.article_id
+        """,
+        {"chunk": chunk},
+    ).pl()
+    if members.is_empty():
+        return
+    pairs = con.execute(
+        """
+        select e.a as left_id, e.b as right_id
+        from dedup_edges e
+        join dedup_labels l on l.article_id = e.a
+        join dedup_components c using (label)
+        where c.chunk = $chunk and e.a < e.b
+        """,
+        {"chunk": chunk},
+    ).pl()
+    signatures = decode_signatures(members["signature"].to_arrow(), num_perm)
+    members = members.drop("signature").with_row_index("row")
+    rows = assign_roles(members, pairs, signatures).select(CLUSTER_SCHEMA.names())
+    with transaction(con, chunk_clusters=rows):
+        con.execute("insert into dedup_new_clusters by name select * from chunk_clusters")
+
+
+def _write_clusters(con: duckdb.DuckDBPyConnection, fingerprint: str, match_settings: str, run_id: str | None) -> dict:
     """Replace the rows of touched and deleted articles (the linked ones, the rest as clusters of one)."""
     with transaction(con):
         con.execute(
@@ -275,9 +304,10 @@ def _write_clusters(con: duckdb.DuckDBPyConnection, fingerprint: str, match_sett
         ).fetchone()
         con.execute(
             """
-            insert or replace into dedup_state (name, fingerprint, match_settings, articles, clusters, duplicates, updated_at)
-            values (?, ?, ?, ?, ?, ?, now())
+            insert or replace into dedup_state (name, match_settings, articles, clusters, duplicates, updated_at)
+            values (?, ?, ?, ?, ?, now())
             """,
-            [STATE_NAME, fingerprint, match_settings, *counts],
+            [STATE_NAME, match_settings, *counts],
         )
+        step_state.record(con, STATE_NAME, fingerprint, run_id)
     return dict(zip(("articles", "clusters", "duplicates"), counts, strict=True))

@@ -38,3 +38,18 @@ def run_lock(db_path: str | Path, wait_seconds: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def run_in_progress(db_path: str | Path) -> bool:
+    """Whether a live process holds the run lock of `db_path` (a run killed with -9 holds none)."""
+    lock_path = Path(f"{db_path}.lock")
+    if not lock_path.exists():
+        return False
+    fd = os.open(lock_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # releases the probe's lock, if taken
+    return False

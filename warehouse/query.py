@@ -75,15 +75,18 @@ _TABLE_COUNTS = """
 """
 
 
-def warehouse_status(con: duckdb.DuckDBPyConnection, last: int = 5) -> Status:
+def warehouse_status(con: duckdb.DuckDBPyConnection, last: int = 5, live_run: bool = True) -> Status:
+    """Row counts, the last runs and rejects by reason. Without a `live_run` (nobody holds the run
+    lock), a run still marked running died without finishing: it shows as "stopped" until the next
+    run records it as failed."""
     counts = con.execute(_TABLE_COUNTS).pl()
     runs = con.execute(
         """
-        select run_id, status, started_at, round(epoch(finished_at) - epoch(started_at), 1) as seconds,
+        select run_id, case when status = 'running' and not $live then 'stopped' else status end as status, started_at, round(epoch(finished_at) - epoch(started_at), 1) as seconds,
                files_seen, files_changed, files_skipped, articles, mentions, rejects
-        from runs order by started_at desc limit ?
+        from runs order by started_at desc limit $last
         """,
-        [last],
+        {"last": last, "live": live_run},
     ).pl()
     rejects = con.execute(
         "select stage, reason, count(*) as rejects from rejects group by all order by rejects desc, stage, reason"

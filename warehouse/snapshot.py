@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseDamagedError
+from warehouse.lock import run_in_progress
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +56,6 @@ def is_current(db_path: str | Path) -> bool:
     except FileNotFoundError:
         return False
     return live.st_size == copy.st_size and live.st_mtime_ns == copy.st_mtime_ns and not wal_path(db_path).exists()
-
-
-def run_in_progress(db_path: str | Path) -> bool:
-    """Whether a run holds the warehouse's run lock (see warehouse/lock.py)."""
-    lock_path = Path(f"{db_path}.lock")
-    if not lock_path.exists():
-        return False
-    fd = os.open(lock_path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # releases the shared lock if it was taken
-    return False
 
 
 def publish_snapshot(db_path: str | Path) -> Path | None:

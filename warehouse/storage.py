@@ -1,11 +1,12 @@
-"""Telling a full disk or a read-only directory apart from other warehouse failures.
+"""Telling a full disk, a read-only directory or an exhausted memory limit apart from other warehouse failures.
 
 DuckDB reports them as I/O errors with the operating system's message ("No
 space left on device", "File too large", "Read-only file system"); Python as
 OSError with an errno. Either way the user needs the same answer: which file,
 what the system said, and what to do. A load that fails this way has
 committed nothing of its batch (one transaction per batch), so the fix is
-always "make room, then run again".
+always "make room, then run again". The same holds for DuckDB running out of
+its `warehouse.memory_limit` in a step it cannot spill to disk.
 """
 
 import errno
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from newsflow.errors import WarehouseStorageError
+from newsflow.errors import WarehouseError, WarehouseMemoryError, WarehouseStorageError
 
 _NO_SPACE = "no space left for the warehouse"
 _READ_ONLY = "cannot write to the warehouse directory"
@@ -32,15 +33,23 @@ _FIXES = {
     _READ_ONLY: "make the directory writable for this user (or remount it read-write), or pass --db in a "
     "writable directory; then run again",
 }
+_MEMORY_FIX = (
+    'raise warehouse.memory_limit in your config (e.g. memory_limit = "1GB"; "" = DuckDB\'s default, 80 % of RAM), '
+    "then run again: batches committed before the failure are kept and the rerun reads only what is missing"
+)
 
 
-def storage_error(error: BaseException, db_path: str | Path) -> WarehouseStorageError | None:
+def resource_error(error: BaseException, db_path: str | Path) -> WarehouseError | None:
     """A WarehouseStorageError saying what to do when `error` (or its cause) is a write refused in the
-    warehouse's directory (the database, its WAL, lock or read snapshot), else None."""
+    warehouse's directory (the database, its WAL, lock or read snapshot), a WarehouseMemoryError when
+    DuckDB ran out of its memory limit, else None."""
     db_path = Path(db_path).expanduser().resolve()
     for cause in _chain(error):
-        if isinstance(cause, WarehouseStorageError):
+        if isinstance(cause, WarehouseStorageError | WarehouseMemoryError):
             return cause
+        if isinstance(cause, duckdb.OutOfMemoryException):
+            detail = str(cause).split("\n")[0]  # DuckDB's own advice that follows is about SQL settings
+            return WarehouseMemoryError(f"DuckDB ran out of memory in the warehouse {db_path}: {detail}", fix=_MEMORY_FIX)
         kind = _kind(cause, db_path.parent)
         if kind is not None:
             detail = " ".join(str(cause).split())  # one line, whole: the system's words come last

@@ -25,14 +25,14 @@ def run(args: argparse.Namespace) -> int:
     from flows.summary import render_text
     from warehouse.connection import open_warehouse
     from warehouse.report import run_report
-    from warehouse.storage import storage_error
+    from warehouse.storage import resource_error
 
     db_path = db_path_of(args)
     with stage_progress(enabled=args.progress), known_failures_in_one_line(db_path):
         try:
             result = build_corpus(paths=args.paths or None, db=args.db, config=args.config, languages=args.languages)
         except (OSError, duckdb.Error) as error:  # the lock or the first write, before the run could record itself
-            storage = storage_error(error, db_path)
+            storage = resource_error(error, db_path)
             if storage is None:
                 raise
             raise storage from error

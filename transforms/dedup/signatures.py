@@ -1,7 +1,8 @@
 """Per-article MinHash signature and LSH band keys: what the warehouse keeps to match later articles.
 
 The compared text is the story: the article text without its agency dateline
-and trailer (`transforms.agencies.strip_credits`), lower-cased, as a sequence
+and trailer (`transforms.agencies.strip_credits`) and without publisher
+notices (`transforms.dedup.boilerplate`), lower-cased, as a sequence
 of words (`\\w+`, so punctuation and quote styles do not matter). The headline
 is not part of it: a copy under a new headline is still a copy.
 """
@@ -11,6 +12,7 @@ import polars as pl
 import pyarrow as pa
 
 from transforms.agencies import AgencyList, strip_credits
+from transforms.dedup.boilerplate import Boilerplate
 from transforms.dedup.minhash import (
     MinHashScheme,
     band_keys,
@@ -37,13 +39,13 @@ BAND_SCHEMA = pl.Schema({"article_id": pl.String, "band": pl.Int16, "band_key": 
 DOCS_PER_CHUNK = 2_000  # bounds the memory of one call, whatever the batch size
 
 
-def compared_words(text: pl.Expr, agencies: AgencyList) -> pl.Expr:
+def compared_words(text: pl.Expr, agencies: AgencyList, boilerplate: Boilerplate) -> pl.Expr:
     """The list of lower-cased words that two articles are compared on."""
-    return strip_credits(text, agencies).str.to_lowercase().str.extract_all(r"\w+")
+    return strip_credits(boilerplate.strip(text), agencies).str.to_lowercase().str.extract_all(r"\w+")
 
 
 def article_signatures(
-    articles: pl.DataFrame, scheme: MinHashScheme, agencies: AgencyList
+    articles: pl.DataFrame, scheme: MinHashScheme, agencies: AgencyList, boilerplate: Boilerplate
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles (article_id, text) -> (SIGNATURE_SCHEMA rows, BAND_SCHEMA rows).
 
@@ -52,7 +54,7 @@ def article_signatures(
     """
     signature_parts, band_parts = [], []
     for offset in range(0, articles.height, DOCS_PER_CHUNK):
-        signatures, bands = _chunk_signatures(articles.slice(offset, DOCS_PER_CHUNK), scheme, agencies)
+        signatures, bands = _chunk_signatures(articles.slice(offset, DOCS_PER_CHUNK), scheme, agencies, boilerplate)
         signature_parts.append(signatures)
         band_parts.append(bands)
     if not signature_parts:
@@ -61,9 +63,9 @@ def article_signatures(
 
 
 def _chunk_signatures(
-    articles: pl.DataFrame, scheme: MinHashScheme, agencies: AgencyList
+    articles: pl.DataFrame, scheme: MinHashScheme, agencies: AgencyList, boilerplate: Boilerplate
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    words = articles.select("article_id", words=compared_words(pl.col("text"), agencies).fill_null([]))
+    words = articles.select("article_id", words=compared_words(pl.col("text"), agencies, boilerplate).fill_null([]))
     doc_words = words["words"].list.len().to_numpy().astype(np.int64)
     flat = words["words"].list.explode(empty_as_null=False, keep_nulls=False)
     hashes = word_hashes(flat.to_arrow())

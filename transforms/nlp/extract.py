@@ -11,6 +11,7 @@ only those it can resolve to a person.
 
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import partial
 
 import polars as pl
 from spacy.language import Language
@@ -18,6 +19,7 @@ from spacy.tokens import Doc
 
 from transforms.nlp.german import ROLE_SPANS_KEY, RULE_SPANS_KEY
 from transforms.nlp.ruler import KB_SPANS_KEY
+from transforms.nlp.source_text import make_doc
 from transforms.schemas import MENTION_SCHEMA
 
 LABELS = {
@@ -38,12 +40,14 @@ def extract_mentions(
 ) -> pl.DataFrame:
     """MENTION_SCHEMA rows for every mapped entity of every article.
 
-    `on_doc(doc, article_id, text)` sees every Doc of the same pass (quotes use it).
+    `on_doc(doc, article_id, text)` sees every Doc of the same pass (quotes use
+    it). Each Doc is made from `match_text` and carries `text` as `doc._.source_text`.
     """
     _check_lengths(articles)
     columns: dict[str, list] = {name: [] for name in MENTION_SCHEMA}
-    contexts = zip(articles["article_id"], articles["text"].fill_null(""), strict=True)
-    pairs = zip(articles["match_text"].fill_null(""), contexts, strict=True)
+    texts = articles["text"].fill_null("")
+    docs = map(partial(make_doc, nlp), articles["match_text"].fill_null(""), texts)
+    pairs = zip(docs, zip(articles["article_id"], texts, strict=True), strict=True)
     for doc, (article_id, text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         _collect(doc, article_id, text, columns)
         if on_doc is not None:

@@ -14,35 +14,66 @@
 
 For German (both kinds), KB matches glued to an unknown proper noun are
 dropped after the ruler (`transforms.nlp.boundaries`: "Berlin" in "Air
-Berlin"). Pipelines are memoized per (lang, models, fallback, KB version, NER dir).
+Berlin"). With `coverage`, both kinds end with quote attribution
+(`newsflow_quotes`, `doc._.quotes`) and key-term candidates
+(`newsflow_term_candidates`, `doc._.term_candidates`), so one `nlp.pipe`
+does all the NLP of a batch. Pipelines are memoized per (lang, models,
+fallback, KB version, NER dir, coverage).
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from transforms import keyterms  # noqa: F401  (registers newsflow_term_candidates)
 from transforms.nlp import boundaries, german, sentences  # noqa: F401  (registers components)
 from newsflow.errors import PipelineUnavailableError
 from transforms.nlp.kb import KnowledgeBase
 from transforms.nlp.ruler import add_kb_ruler
+from transforms.quotes import component  # noqa: F401  (registers newsflow_quotes)
 
 EMBEDDED = "embedded"
 FALLBACKS = ("embedded", "fail")
 _CACHE: dict[tuple, tuple[Language, str]] = {}
 
 
+@dataclass(frozen=True)
+class CoverageComponents:
+    """Configuration of the quote and key-term components added after the entities."""
+
+    speech_verbs_dir: Path  # cue lists, `<lang>.txt`
+    roles: tuple[str, ...]  # role words of the KB, lower case ("us-präsident")
+    max_words: int  # longest key-term phrase
+
+
 def build_pipeline(
-    lang: str, models: Sequence[str], fallback: str, kb: KnowledgeBase, ner_dir: Path | None = None
+    lang: str,
+    models: Sequence[str],
+    fallback: str,
+    kb: KnowledgeBase,
+    ner_dir: Path | None = None,
+    coverage: CoverageComponents | None = None,
 ) -> tuple[Language, str]:
     """The first installed model of `models` (or the embedded pipeline) and its description."""
     if fallback not in FALLBACKS:
         raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r} for language {lang!r}")
-    key = (lang, tuple(models), fallback, kb.version, ner_dir)
+    key = (lang, tuple(models), fallback, kb.version, ner_dir, coverage)
     if key not in _CACHE:
-        _CACHE[key] = _build(lang, list(models), fallback, kb, embedded_ner(lang, ner_dir))
+        nlp, description = _build(lang, list(models), fallback, kb, embedded_ner(lang, ner_dir))
+        if coverage is not None:
+            add_coverage_components(nlp, coverage)
+        _CACHE[key] = nlp, description
     return _CACHE[key]
+
+
+def add_coverage_components(nlp: Language, coverage: CoverageComponents) -> None:
+    """Quotes and key-term candidates, last: they read the final entities and sentences."""
+    cues = str(coverage.speech_verbs_dir)
+    nlp.add_pipe("newsflow_quotes", config={"speech_verbs_dir": cues, "roles": list(coverage.roles)})
+    nlp.add_pipe("newsflow_term_candidates", config={"max_words": coverage.max_words, "speech_verbs_dir": cues})
 
 
 def embedded_ner(lang: str, ner_dir: Path | None) -> Language | None:

@@ -1,8 +1,10 @@
 """Who said what: quote spans, speech cues, speakers, and their kinds.
 
-Public API: `QuoteCollector` (fed every Doc of the entity step's single
-`nlp.pipe` pass, see `transforms.entities.extract_entities(on_doc=...)`),
-`link_speakers` (speaker -> entity through the canonical mentions),
+Public API: the spaCy component `newsflow_quotes` (`component`: sets
+`doc._.quotes` inside `nlp.pipe`), `QuoteCollector` (fed every Doc of the
+entity step's single `nlp.pipe` pass, see
+`transforms.entities.extract_entities(on_doc=...)`; turns `doc._.quotes` into
+rows), `link_speakers` (speaker -> entity through the canonical mentions),
 `QUOTE_SCHEMA`. Spans: `marks`; cue lists: `cues`; rules: `attribute`,
 `speakers`.
 """
@@ -13,10 +15,11 @@ from pathlib import Path
 import polars as pl
 from spacy.tokens import Doc
 
-from transforms.quotes.attribute import KINDS, find_quotes
+from transforms.quotes.attribute import KINDS, attribute_quotes, with_ids
+from transforms.quotes.component import QuoteAttribution
 from transforms.quotes.cues import CueLexicon, load_cues
 
-__all__ = ["KINDS", "QUOTE_SCHEMA", "QuoteCollector", "link_speakers", "load_cues"]
+__all__ = ["KINDS", "QUOTE_SCHEMA", "QuoteAttribution", "QuoteCollector", "link_speakers", "load_cues"]
 
 # One row per quote (the warehouse table `quotes`); offsets index articles.text.
 QUOTE_SCHEMA = pl.Schema(
@@ -47,7 +50,11 @@ QUOTE_CANDIDATE_SCHEMA = pl.Schema(
 
 
 class QuoteCollector:
-    """Collects the quotes of every Doc passed to it (one call per article)."""
+    """Collects the quotes of every Doc passed to it (one call per article).
+
+    A Doc from a pipeline with `newsflow_quotes` carries its quotes; any other
+    Doc is attributed here, by the same rules.
+    """
 
     def __init__(self, lexicons: Mapping[str, CueLexicon], roles: frozenset[str]):
         self.lexicons = dict(lexicons)
@@ -59,8 +66,11 @@ class QuoteCollector:
         return cls({language: load_cues(directory, language) for language in languages}, roles)
 
     def __call__(self, language: str, doc: Doc, article_id: str, text: str) -> None:
-        lexicon = self.lexicons.get(language) or CueLexicon(language, ())
-        self.rows.extend(find_quotes(doc, article_id, text, language, lexicon, self.roles))
+        quotes = doc._.quotes
+        if quotes is None:
+            lexicon = self.lexicons.get(language) or CueLexicon(language, ())
+            quotes = attribute_quotes(doc, text, language, lexicon, self.roles)
+        self.rows.extend(with_ids(quotes, article_id))
 
     def frame(self) -> pl.DataFrame:
         """Speech only: quoted terms (scare quotes, titles) are not quotes and are left out."""

@@ -45,14 +45,25 @@ def find_quotes(
     doc: Doc, article_id: str, text: str, language: str, lexicon: CueLexicon, roles: frozenset[str]
 ) -> list[dict]:
     """Quote rows (QUOTE_CANDIDATE_SCHEMA) of one article."""
-    view = DocView(doc, text, roles)
-    return _Attribution(view, article_id, language, lexicon, roles).run()
+    return with_ids(attribute_quotes(doc, text, language, lexicon, roles), article_id)
+
+
+def attribute_quotes(doc: Doc, text: str, language: str, lexicon: CueLexicon, roles: frozenset[str]) -> list[dict]:
+    """The article's quote rows without `quote_id` and `article_id` (what the `newsflow_quotes` component sets)."""
+    return _Attribution(DocView(doc, text, roles), language, lexicon, roles).run()
+
+
+def with_ids(quotes: list[dict], article_id: str) -> list[dict]:
+    """QUOTE_CANDIDATE_SCHEMA rows: the quotes of one Doc with their article and stable ids."""
+    return [
+        {"quote_id": quote_id(article_id, q["kind"], q["start_char"], q["end_char"]), "article_id": article_id, **q}
+        for q in quotes
+    ]
 
 
 class _Attribution:
-    def __init__(self, view: DocView, article_id: str, language: str, lexicon: CueLexicon, roles: frozenset[str]):
+    def __init__(self, view: DocView, language: str, lexicon: CueLexicon, roles: frozenset[str]):
         self.view = view
-        self.article_id = article_id
         self.language = language
         self.lexicon = lexicon
         self.words = words_for(language)
@@ -304,8 +315,6 @@ class _Attribution:
             confidence = speaker.confidence
         self.rows.append(
             {
-                "quote_id": quote_id(self.article_id, kind, start, end),
-                "article_id": self.article_id,
                 "kind": kind,
                 "text": text[start:end],
                 "start_char": start,

@@ -1,32 +1,31 @@
 -- requires: clusters(cluster_id, article_id, role), article_agencies(article_id, agency)
 -- Raw article counts next to distinct stories, per canonical entity.
 create or replace view entity_story_counts as
-with mention_articles as (
-    select entity_id, article_id, count(*) as mentions
-    from mentions
-    where entity_id is not null
-    group by entity_id, article_id
+with mention_articles as (  -- names joined before grouping, so a filter on canonical_name reaches the scan
+    select m.entity_id, e.canonical_name, e.type, m.article_id, count(*) as mentions
+    from mentions as m
+    left join entities as e using (entity_id)
+    where m.entity_id is not null
+    group by m.entity_id, e.canonical_name, e.type, m.article_id
 ),
 
-members as (
-    select article_id, cluster_id from syndication_articles
+members as (  -- as in syndication_articles: an article not clustered yet is a story of its own
+    select a.article_id, coalesce(c.cluster_id, a.article_id) as cluster_id
+    from articles as a
+    left join clusters as c using (article_id)
 ),
 
-counts as (
+final as (
     select
         m.entity_id,
+        m.canonical_name,
+        m.type,
         sum(m.mentions) as mentions,
         count(*) as articles,
         count(distinct s.cluster_id) as distinct_stories
     from mention_articles as m
     join members as s using (article_id)
-    group by m.entity_id
-),
-
-final as (
-    select c.entity_id, e.canonical_name, e.type, c.mentions, c.articles, c.distinct_stories
-    from counts as c
-    left join entities as e using (entity_id)
+    group by m.entity_id, m.canonical_name, m.type
 )
 
 select * from final order by articles desc, entity_id;

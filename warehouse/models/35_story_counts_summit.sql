@@ -5,8 +5,10 @@ with tagged as (
     select distinct article_id, summit_id from article_summits
 ),
 
-members as (
-    select article_id, outlet, cluster_id, role from syndication_articles
+members as (  -- as in syndication_articles, without its agency lists
+    select a.article_id, a.outlet, coalesce(c.cluster_id, a.article_id) as cluster_id, coalesce(c.role, 'original') as role
+    from articles as a
+    left join clusters as c using (article_id)
 ),
 
 counts as (

@@ -1,39 +1,24 @@
 -- requires: article_summits(article_id, summit_id, score, evidence), summits(summit_id, name, start_date)
 -- Mart: the people, places and organisations named in each summit's coverage.
 create or replace view mart_summit_entities as
-with tags as (
-    select article_id, summit_id, summit_name from stg_article_summits
-),
-
-mentions as (  -- the raw mentions of the tagged articles, not every article's entity lists
-    select article_id, entity_id, canonical_name, entity_type, wikidata_id from stg_mentions where entity_id is not null
-),
-
-articles as (
-    select article_id, outlet from stg_articles
-),
-
-stories as (
-    select article_id, story_id from stg_article_stories
+with summit_mentions as (
+    select * from int_summit_mentions
 ),
 
 final as (
     select
-        t.summit_id,
-        any_value(t.summit_name) as summit_name,
-        m.entity_id,
-        any_value(m.canonical_name) as canonical_name,
-        any_value(m.entity_type) as entity_type,
-        any_value(m.wikidata_id) as wikidata_id,
-        count(distinct m.article_id) as articles,
-        count(distinct s.story_id) as stories,
-        count(distinct a.outlet) as outlets,
+        summit_id,
+        any_value(summit_name) as summit_name,
+        entity_id,
+        any_value(canonical_name) as canonical_name,
+        any_value(entity_type) as entity_type,
+        any_value(wikidata_id) as wikidata_id,
+        count(distinct article_id) as articles,
+        count(distinct story_id) as stories,
+        count(distinct outlet) as outlets,
         count(*) as mentions
-    from tags as t
-    join mentions as m using (article_id)
-    join articles as a using (article_id)
-    left join stories as s using (article_id)
-    group by t.summit_id, m.entity_id
+    from summit_mentions
+    group by summit_id, entity_id
 )
 
 select * from final;
