@@ -30,7 +30,8 @@ from newsflow.settings import DedupSettings
 from transforms.dedup import scheme_key, syndication_children
 from transforms.dedup.minhash import estimated_jaccard
 from warehouse import step_state
-from warehouse.dedup_clusters import STATE_NAME, recluster_touched, release_freed_memory, signatures_of, transaction
+from warehouse.dedup_clusters import STATE_NAME, recluster_touched, release_freed_memory, signatures_of
+from warehouse.transaction import transaction
 
 BACKFILL_CHUNK = 2_000  # articles signed per transaction
 MATCH_CHUNK = 5_000  # re-signed articles whose band buckets are joined at once

@@ -28,8 +28,6 @@ still one chunk at a time.
 import ctypes
 import ctypes.util
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import duckdb
 import numpy as np
@@ -38,6 +36,7 @@ import polars as pl
 from transforms.dedup.cluster import CLUSTER_SCHEMA, assign_roles
 from transforms.dedup.signatures import decode_signatures
 from warehouse import step_state
+from warehouse.transaction import transaction
 
 STATE_NAME = "clusters"  # the dedup_state and step_state rows of this step
 CLUSTER_CHUNK = 5_000  # articles of whole components whose roles are assigned at once
@@ -45,23 +44,6 @@ MAX_LABEL_ROUNDS = 10_000  # propagation converges in about log2(diameter) round
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
 if _LIBC is not None and not hasattr(_LIBC, "malloc_trim"):  # musl and others: nothing to trim
     _LIBC = None
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
-    """One transaction with `frames` registered as views under their names for its span."""
-    for name, frame in frames.items():
-        con.register(name, frame.to_arrow())
-    con.execute("begin transaction")
-    try:
-        yield
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        for name in frames:
-            con.unregister(name)
 
 
 def release_freed_memory() -> None:

@@ -20,6 +20,7 @@ import polars as pl
 from newsflow.errors import ConfigError, WarehouseError
 from warehouse.extensions import ensure_installed
 from warehouse.named_queries import relation_exists, run_named
+from warehouse.transaction import transaction
 
 INDEX_TABLE = "articles"
 POSTINGS = f"fts_main_{INDEX_TABLE}.terms"  # (docid, fieldid, termid) rows of the fts index
@@ -79,8 +80,7 @@ def ensure_search_index(
     if not force and index_is_current(con, stemmer):
         return IndexOutcome(False, count, 0.0)
     started = time.perf_counter()
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         # stemmer comes from the fixed STEMMERS list above, never from free input
         con.execute(
             f"pragma create_fts_index('{INDEX_TABLE}', 'article_id', 'title', 'text', "
@@ -97,10 +97,6 @@ def ensure_search_index(
             """,
             [INDEX_TABLE, count, digest, stemmer, seconds, run_id],
         )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return IndexOutcome(True, count, time.perf_counter() - started)
 
 

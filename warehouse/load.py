@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from warehouse.transaction import transaction
 from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, REJECT_SCHEMA, conform, empty
 
 LEDGER_ROW_SCHEMA = pl.Schema(
@@ -73,21 +74,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str) -> Non
         "batch_rejects": rejects,
         **{f"batch_{table}": frame for table, frame in batch.children.items()},
     }
-    for name, frame in staged.items():
-        con.register(name, frame.to_arrow())
-    try:
-        con.execute("begin transaction")
+    with transaction(con, **staged):
         _replace_rows(con, list(batch.children))
-        con.execute("commit")
-    except Exception as error:
-        try:
-            con.execute("rollback")
-        except duckdb.Error as second:  # a failed commit has ended the transaction: keep its error
-            error.add_note(f"(rollback: {second})")
-        raise
-    finally:
-        for name in staged:
-            con.unregister(name)
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, children: list[str]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseError
+from warehouse.transaction import transaction
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -59,8 +60,7 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
     pending = [m for m in migrations if m.version > current]
     if not pending:
         return []
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(
             "create table if not exists schema_migrations ("
             " version integer primary key, name varchar not null, applied_at timestamptz not null)"
@@ -70,8 +70,4 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
             con.execute(
                 "insert into schema_migrations values (?, ?, now())", [migration.version, migration.name]
             )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return [m.version for m in pending]

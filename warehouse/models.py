@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import step_state
+from warehouse.transaction import transaction
 
 MODELS_DIR = Path(__file__).parent / "models"
 STEP = "views"  # step_state row of the last apply
@@ -103,8 +104,7 @@ def apply_models(con: duckdb.DuckDBPyConnection, directory: Path = MODELS_DIR) -
 def _apply(con: duckdb.DuckDBPyConnection, models: list[Model], fingerprint: str) -> ModelsApplied:
     applied: list[str] = []
     skipped: dict[str, str] = {}
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for model in models:
             missing = missing_inputs(con, model)
             if missing:
@@ -113,8 +113,4 @@ def _apply(con: duckdb.DuckDBPyConnection, models: list[Model], fingerprint: str
             con.execute(model.sql)
             applied.append(model.name)
         step_state.record(con, STEP, fingerprint)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return ModelsApplied(applied, skipped)
