@@ -23,7 +23,10 @@ LEDGER_SCHEMA = pl.Schema({"path": pl.String, "size": pl.Int64, "mtime_ns": pl.I
 
 @lru_cache(maxsize=256)
 def glob_regex(pattern: str) -> re.Pattern:
-    """Translate a glob with `**` (any number of directories) into a regex."""
+    """Translate a glob with `**` (any number of directories) into a regex.
+
+    Matching ignores case: `*.txt` selects `README.TXT` as well.
+    """
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -41,7 +44,7 @@ def glob_regex(pattern: str) -> re.Pattern:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    return re.compile("".join(out) + r"\Z", re.IGNORECASE)
 
 
 def matches_any(relative: str, patterns: Sequence[str]) -> bool:

@@ -61,10 +61,14 @@ def read_json(
 def read_jsonl(
     path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None
 ) -> ReadResult:
-    """Read JSON Lines: each non-blank line is one article; blank lines are skipped."""
+    """Read JSON Lines: each non-blank line is one article; blank lines are skipped.
+
+    Lines end at "\n" only (a trailing "\r" is JSON whitespace): U+2028 and the
+    other breaks `str.splitlines` knows are valid inside a JSON string.
+    """
     keyed: list[tuple[str, object]] = []
     rejects: list[Reject] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         item = f"L{number}"
