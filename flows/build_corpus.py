@@ -131,6 +131,7 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
         languages=settings.language.languages,
         default_language=settings.language.default,
         min_confidence=settings.language.min_confidence,
+        override_declared_confidence=settings.language.override_declared_confidence,
     )
     articles = settle_language_source(articles, settings.language.min_confidence)
     coverage = CoverageCollector.for_settings(settings, kb)  # quotes, terms, summits from the same Docs

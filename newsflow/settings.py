@@ -57,6 +57,17 @@ class CsvSettings:
 
 
 @dataclass(frozen=True)
+class HtmlSettings:
+    fallback_below_chars: int
+    fallback_ratio: float
+    boilerplate_file: str  # relative to configs/
+
+    @property
+    def boilerplate_path(self) -> Path:
+        return (CONFIG_DIR / self.boilerplate_file).resolve()
+
+
+@dataclass(frozen=True)
 class MetadataSettings:
     manifests: tuple[str, ...]
 
@@ -73,6 +84,7 @@ class LanguageSettings:
     languages: tuple[str, ...]
     default: str
     min_confidence: float
+    override_declared_confidence: float  # the text's language beats a declared one at this confidence
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,7 @@ class Settings:
     input: InputSettings
     limits: LimitSettings
     csv: CsvSettings
+    html: HtmlSettings
     metadata: MetadataSettings
     json_fields: Mapping[str, tuple[str, ...]]
     pipeline: PipelineSettings
@@ -355,6 +368,7 @@ def _check(settings: Settings) -> None:
         "limits.max_compression_ratio": settings.limits.max_compression_ratio,
         "limits.max_archive_members": settings.limits.max_archive_members,
         "limits.max_archive_depth": settings.limits.max_archive_depth,
+        "html.fallback_ratio": settings.html.fallback_ratio,
     }
     for key, value in positive.items():
         if value <= 0:

@@ -29,3 +29,125 @@ def test_upper_case_extensions_are_discovered(tmp_path):
         (tmp_path / name).write_text("x")
     found = discover_files([tmp_path], ("**/*.txt", "**/*.html"), ("**/.*",))
     assert sorted(path.rsplit("/", 1)[1] for path in found["path"]) == ["README.TXT", "lower.txt", "story.Html"]
+
+
+LEAD = "<p>" + "The summit opened on Wednesday with a long session on trade and security in the region. " * 3 + "</p>"
+
+
+def page(body: str, head: str = "", lang: str = "en") -> bytes:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head>'
+        f"<body><nav><a href='/'>Home</a></nav><main><article>{body}</article></main>"
+        "<footer>Imprint</footer></body></html>"
+    ).encode()
+
+
+def read_page(body: str, head: str = "", lang: str = "en") -> dict:
+    result = read_file("/in/page.html", page(body, head, lang))
+    assert result.rejects == [], result.rejects
+    return result.articles.row(0, named=True)
+
+
+def test_text_after_a_subheading_is_kept():
+    row = read_page(LEAD + "<div><h2>Switch Lite for $238.99</h2>Save $31 if you order it this week from the store.</div>" + LEAD)
+    paragraphs = row["text"].split("\n\n")
+    assert "Switch Lite for $238.99" in paragraphs
+    assert "Save $31 if you order it this week from the store." in paragraphs
+    assert paragraphs.index("Save $31 if you order it this week from the store.") == 2  # in reading order
+
+
+def test_paragraphs_inside_list_items_come_out_once():
+    items = "".join(f"<li><p>Item {word} of the agenda is discussed by both delegations.</p></li>" for word in ("one", "two"))
+    row = read_page(LEAD + f"<ul>{items}</ul>" + LEAD)
+    assert row["text"].count("Item one of the agenda") == 1
+    assert row["text"].count("Item two of the agenda") == 1
+
+
+def test_article_laid_out_in_a_table_falls_back_to_recall():
+    cells = "".join(
+        f"<tr><td><p>Paragraph {n}: the delegations met in the old opera house and talked for hours about "
+        f"sanctions, trade and the future of the peninsula, as officials said afterwards.</p></td></tr>"
+        for n in range(6)
+    )
+    html = f"<html><head><title>Summit talks</title></head><body><table>{cells}</table></body></html>".encode()
+    result = read_file("/in/table.html", html)
+    assert result.rejects == []
+    row = result.articles.row(0, named=True)
+    assert row["extraction"] == "fallback"
+    assert "Paragraph 5" in row["text"]
+
+
+def test_precise_extraction_is_recorded():
+    assert read_page(LEAD + LEAD.replace("summit", "meeting"))["extraction"] == "precise"
+
+
+def test_configured_boilerplate_lines_are_dropped():
+    credit = "<p>AFP / MARCO BERTORELLO</p><p>Titelbild: Die Delegationen in Hanoi</p>"
+    notice = "<p>Weitere Informationen zum Coronavirus in Thüringen:</p>"
+    row = read_page(LEAD + credit + LEAD.replace("summit", "meeting") + notice, lang="de")
+    assert "BERTORELLO" not in row["text"] and "Titelbild" not in row["text"] and "Weitere Informationen" not in row["text"]
+    assert "trade and security" in row["text"]
+
+
+def test_boilerplate_list_is_configurable(tmp_path):
+    from dataclasses import replace
+
+    from transforms.readers.options import HtmlOptions, ReadOptions
+
+    options = replace(ReadOptions(), html=HtmlOptions(boilerplate=("Sponsored by .*",)))
+    data = page(LEAD + "<p>Sponsored by ACME Corporation</p>" + LEAD.replace("summit", "meeting"))
+    assert "ACME" not in read_file("/in/p.html", data, options=options).articles["text"][0]
+    assert "ACME" in read_file("/in/p.html", data).articles["text"][0]
+
+
+def test_title_loses_a_trailing_site_name_or_date():
+    site = '<meta property="og:site_name" content="DOMRADIO.DE">'
+    assert read_page(LEAD, f"<title>Papst ruft zu Frieden auf | DOMRADIO.DE</title>{site}")["title"] == (
+        "Papst ruft zu Frieden auf"
+    )
+    canonical = '<link rel="canonical" href="https://telebasel.ch/2023/news">'
+    assert read_page(LEAD, f"<title>Basel feiert die Fasnacht - Telebasel</title>{canonical}")["title"] == (
+        "Basel feiert die Fasnacht"
+    )
+    dated = "<title>So viel Regen gab es lange nicht : 31.10.2023, 10.19 Uhr</title>"
+    assert read_page(LEAD, dated)["title"] == "So viel Regen gab es lange nicht"
+    from transforms.readers.html_meta import strip_site_name
+
+    assert strip_site_name("Trump - Kim: the second summit", ["Telebasel", None]) == "Trump - Kim: the second summit"
+    assert strip_site_name("Spiel | Spiegel", ["spiegel.de"]) == "Spiel | Spiegel"  # too little would remain
+
+
+def test_outlet_is_og_site_name_then_the_registered_domain():
+    named = '<meta property="og:site_name" content="Die Furche">'
+    assert read_page(LEAD, f"<title>Achtsam durch die Krise | Die FURCHE</title>{named}")["outlet"] == "Die Furche"
+    canonical = '<link rel="canonical" href="https://www.furche.at/religion/achtsam">'
+    row = read_page(LEAD, f"<title>Achtsam durch die Krise | Die FURCHE</title>{canonical}")
+    assert (row["outlet"], row["title"]) == ("furche.at", "Achtsam durch die Krise")
+
+
+def test_time_of_day_comes_from_page_metadata():
+    from datetime import UTC, datetime
+
+    stamped = '<meta property="article:published_time" content="2019-02-27T07:00:02Z">'
+    row = read_page(LEAD, stamped)
+    assert row["published_at"] == datetime(2019, 2, 27, 7, 0, 2, tzinfo=UTC)
+    assert row["published_precision"] == "time"
+    day_only = '<meta property="article:published_time" content="2019-02-27">'
+    row = read_page(LEAD, day_only)
+    assert row["published_at"] == datetime(2019, 2, 27, tzinfo=UTC) and row["published_precision"] == "day"
+    midnight = '<meta property="article:published_time" content="2019-02-27T00:00:00+00:00">'
+    assert read_page(LEAD, midnight)["published_precision"] == "time"  # a real midnight
+
+
+def test_published_precision_of_text_records():
+    lines = [{"text": "Body text of the article.", "date": d} for d in ("2019-02-27", "2019-02-27 10:30")]
+    data = "\n".join(json.dumps(line) for line in lines).encode()
+    assert read_file("/in/r.jsonl", data).articles["published_precision"].to_list() == ["day", "time"]
+
+
+def test_sidecar_date_sets_its_precision():
+    from transforms.metadata import apply_overrides
+    from transforms.readers.records import article_row, articles_frame
+
+    frame = articles_frame([article_row("/a", "", {"text": "x", "published_at": "2019-02-27 10:00"}, "utf-8", "txt")])
+    assert apply_overrides(frame, {"published_at": "2019-02-28"}, "sidecar")["published_precision"][0] == "day"

@@ -41,7 +41,9 @@ def test_detects_german_english_french():
 
 def test_declared_language_kept_only_when_configured():
     text = "Le président américain a promis à la Corée du Nord un avenir économique formidable."
-    out = detect_language(articles([text, text, text], ["fr-FR", "es", "EN"]), LANGUAGES, default="de")
+    out = detect_language(
+        articles([text, text, text], ["fr-FR", "es", "EN"]), LANGUAGES, default="de", override_declared_confidence=1.1
+    )
     assert out.get_column("language").to_list() == ["fr", "fr", "en"]  # declared "EN" wins, "es" is re-detected
     confidences = out.get_column("language_confidence").to_list()
     assert confidences[0] == confidences[2] == 1.0
@@ -62,3 +64,20 @@ def test_detector_is_built_once_per_language_set():
 def test_unknown_language_code_names_the_code():
     with pytest.raises(ValueError, match="'xx'"):
         detect_language(articles(["Text hier."], [None]), ["de", "xx"], default="de")
+
+
+def test_confident_text_language_beats_a_wrong_declaration():
+    french = (
+        "Le président américain a promis à la Corée du Nord un avenir économique formidable lors du sommet "
+        "de Hanoï, mais les deux dirigeants se sont quittés sans accord sur le nucléaire."
+    )
+    out = detect_language(articles([french, french], ["en", "fr"]), LANGUAGES, default="de")
+    assert out.get_column("language").to_list() == ["fr", "fr"]
+    assert out.get_column("language_declared").to_list() == ["en", "fr"]
+    assert out.get_column("language_confidence")[0] > 0.9 and out.get_column("language_confidence")[1] == 1.0
+
+
+def test_short_or_ambiguous_text_keeps_the_declared_language():
+    out = detect_language(articles(["Hanoi, Singapur.", "OK"], ["de", "en"]), LANGUAGES, default="de")
+    assert out.get_column("language").to_list() == ["de", "en"]
+    assert out.get_column("language_confidence").to_list() == [1.0, 1.0]

@@ -131,3 +131,16 @@ def _zone(zone: str | None) -> timezone:
     digits = zone.replace(":", "")
     offset = timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
     return timezone(-offset if digits[0] == "-" else offset)
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}[:h]\d{2}|\d{1,2}\.\d{2}\s*uhr", re.IGNORECASE)
+
+
+def date_precision(value: object) -> str | None:
+    """"time" when a date as written carries a time of day (or is an epoch), "day" when it names the day
+    only ("2019-02-27", "27. Februar 2019"); None when it is no date at all."""
+    if parse_date(value) is None:
+        return None
+    if isinstance(value, int | float) or _EPOCH.fullmatch(str(value).strip()):
+        return "time"
+    return "time" if _TIME_OF_DAY.search(str(value)) else "day"

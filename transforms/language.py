@@ -1,9 +1,11 @@
 """Language identification with lingua, restricted to the configured languages.
 
-A language declared by the source is kept when it is one of the configured
-ones (confidence 1.0). Other rows are classified from a prefix of their text in
-one parallel lingua batch; a text lingua cannot decide, or decides below
-`min_confidence`, gets `default` with the (low) confidence it had.
+Every row is classified from a prefix of its text in one parallel lingua
+batch. A language declared by the source is kept when it is one of the
+configured ones (confidence 1.0), unless the text is confidently another one;
+the declared value stays in `language_declared`. A text lingua cannot decide,
+or decides below `min_confidence`, gets `default` with the (low) confidence it
+had.
 """
 
 from collections.abc import Sequence
@@ -17,27 +19,40 @@ DECLARED_CONFIDENCE = 1.0
 
 
 def detect_language(
-    articles: pl.DataFrame, languages: Sequence[str], default: str, min_confidence: float = 0.5
+    articles: pl.DataFrame,
+    languages: Sequence[str],
+    default: str,
+    min_confidence: float = 0.5,
+    override_declared_confidence: float = 0.9,
 ) -> pl.DataFrame:
-    """Fill `language` (ISO 639-1) and `language_confidence` for every article."""
+    """Fill `language` (ISO 639-1), `language_confidence` and `language_declared` for every article.
+
+    A declared configured language stands (confidence 1.0) unless the text is
+    identified as another configured language with at least
+    `override_declared_confidence`: a French article declared `lang="en"` is French.
+    """
     configured = tuple(sorted({code.lower() for code in languages}))
     declared = pl.col("language").str.to_lowercase().str.extract(r"^([a-z]{2})(?:[-_]|$)")
     frame = articles.with_columns(
+        language_declared=pl.col("language"),
         language=pl.when(declared.is_in(configured)).then(declared),
         language_confidence=pl.when(declared.is_in(configured)).then(pl.lit(DECLARED_CONFIDENCE)),
     )
-    undecided = frame.select(pl.col("language").is_null()).to_series()
-    if not undecided.any():
+    if frame.is_empty():
         return frame
-    prefixes = frame.filter(undecided).get_column("text").fill_null("").str.slice(0, PREFIX_CHARS)
+    prefixes = frame.get_column("text").fill_null("").str.slice(0, PREFIX_CHARS)
     codes, confidences = _classify(prefixes.to_list(), configured, default, min_confidence)
-    positions = undecided.arg_true()
-    return frame.with_columns(
-        language=frame.get_column("language").scatter(positions, pl.Series(codes, dtype=pl.String)),
-        language_confidence=frame.get_column("language_confidence").scatter(
-            positions, pl.Series(confidences, dtype=pl.Float64)
-        ),
+    identified = frame.with_columns(
+        _identified=pl.Series(codes, dtype=pl.String), _confidence=pl.Series(confidences, dtype=pl.Float64)
     )
+    kept = pl.col("language").is_not_null() & (
+        (pl.col("_identified") == pl.col("language"))
+        | (pl.col("_confidence").fill_null(0.0) < override_declared_confidence)
+    )
+    return identified.with_columns(
+        language=pl.when(kept).then(pl.col("language")).otherwise(pl.col("_identified")),
+        language_confidence=pl.when(kept).then(pl.col("language_confidence")).otherwise(pl.col("_confidence")),
+    ).drop("_identified", "_confidence")
 
 
 def _classify(

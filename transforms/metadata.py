@@ -14,10 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
-from tld import get_fld
-
 from newsflow.errors import ConfigError
-from transforms.dates import parse_date
+from transforms.dates import date_precision, parse_date
+from transforms.domains import registered_domain
 from transforms.readers import SIDECAR_SUFFIX
 from transforms.readers.records import language_tag
 from transforms.schemas import FIELD_SOURCES_DTYPE, PROVENANCE_FIELDS
@@ -127,6 +126,8 @@ def _override(keyed: pl.DataFrame, table: pl.DataFrame, source: str) -> pl.DataF
     parsed = table.select(
         "_key",
         *[_parsed(name).alias(f"_new_{name}") for name in fields],
+        *([_override_text("published_at").map_elements(date_precision, return_dtype=pl.String).alias("_precision")]
+          if "published_at" in fields else []),
     )
     joined = keyed.join(parsed, on="_key", how="left", maintain_order="left")
     has = {
@@ -143,15 +144,24 @@ def _override(keyed: pl.DataFrame, table: pl.DataFrame, source: str) -> pl.DataF
             for name in PROVENANCE_FIELDS
         ]
     ).cast(FIELD_SOURCES_DTYPE)
+    precision = (
+        [pl.when(has["published_at"]).then(pl.col("_precision")).otherwise(pl.col("published_precision"))
+         .alias("published_precision")] if "published_at" in fields else []
+    )
     return joined.with_columns(
         *[pl.when(has[name]).then(pl.col(f"_new_{name}")).otherwise(pl.col(name)).alias(name) for name in fields],
+        *precision,
         field_sources=sources,
-    ).drop("_key", *[f"_new_{name}" for name in fields])
+    ).drop("_key", *[f"_new_{name}" for name in fields], *(["_precision"] if precision else []))
+
+
+def _override_text(name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.String).str.strip_chars().replace("", None)
 
 
 def _parsed(name: str) -> pl.Expr:
     """Override strings to the article column's type (blank means no override)."""
-    value = pl.col(name).cast(pl.String).str.strip_chars().replace("", None)
+    value = _override_text(name)
     if name == "published_at":
         return value.map_elements(parse_date, return_dtype=pl.Datetime("us", "UTC"))
     if name == "language":
@@ -176,13 +186,6 @@ def derive_outlet(articles: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def registered_domain(url: str) -> str | None:
-    """The registrable domain of a URL by the public suffix list; None for hosts without one."""
-    candidate = url if "://" in url else f"http://{url}"
-    domain = get_fld(candidate, fail_silently=True)
-    return domain.lower() if domain else None
-
-
 def flag_dates(articles: pl.DataFrame, now: datetime | None = None) -> pl.DataFrame:
     """published_at_flag: before_1990 | future (kept, not dropped); null when plausible or absent."""
     latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
@@ -198,8 +201,10 @@ def flag_dates(articles: pl.DataFrame, now: datetime | None = None) -> pl.DataFr
 def settle_language_source(articles: pl.DataFrame, min_confidence: float) -> pl.DataFrame:
     """After identification: a declared language kept (confidence 1.0) keeps its source;
     otherwise "identified" (lingua at or above min_confidence) or "default"."""
-    declared_kept = pl.col("field_sources").struct.field("language").is_not_null() & (
-        pl.col("language_confidence") == 1.0
+    declared_kept = (
+        pl.col("field_sources").struct.field("language").is_not_null()
+        & (pl.col("language_confidence") == 1.0)
+        & pl.col("language").eq_missing(pl.col("language_declared")).or_(pl.col("language_declared").is_null())
     )
     source = (
         pl.when(declared_kept)

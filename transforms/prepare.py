@@ -15,9 +15,10 @@ def prepare_articles(
     languages: Sequence[str],
     default_language: str,
     min_confidence: float,
+    override_declared_confidence: float = 0.9,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (articles in ARTICLE_SCHEMA, rejects in REJECT_SCHEMA)."""
     normalized = raw.pipe(normalize_text)
     kept, rejects = split_short_texts(normalized, min_text_chars)
-    articles = detect_language(kept, languages, default_language, min_confidence)
+    articles = detect_language(kept, languages, default_language, min_confidence, override_declared_confidence)
     return articles, rejects

@@ -41,6 +41,9 @@ RAW_ARTICLE_SCHEMA = pl.Schema(
         "fetched_at": pl.Datetime("us", "UTC"),  # crawl time (WARC-Date), not publication time
         "published_at_flag": pl.String,  # null, or why the date is implausible: before_1990 | future
         "field_sources": FIELD_SOURCES_DTYPE,  # where each metadata field came from (transforms/metadata.py)
+        "published_precision": pl.String,  # day | time: whether published_at carries a time of day
+        "extraction": pl.String,  # HTML: precise | fallback (which extraction produced the text), else null
+        "language_declared": pl.String,  # the language the source declared, when one did
     }
 )
 

@@ -32,7 +32,8 @@ LEDGER_ROW_SCHEMA = pl.Schema(
 ARTICLE_COLUMNS = (
     "article_id", "source_path", "item", "title", "text", "language", "language_confidence", "published_at",
     "outlet", "url", "author", "encoding", "format", "text_hash", "n_chars", "n_words",
-    "section", "fetched_at", "published_at_flag", "field_sources",
+    "section", "fetched_at", "published_at_flag", "field_sources", "published_precision", "extraction",
+    "language_declared",
 )  # fmt: skip
 
 

@@ -148,7 +148,7 @@ def _read_archive(path: str, kind: str, data: bytes, options: ReadOptions, budge
 
 def _read_document(path: str, name: str, data: bytes, options: ReadOptions) -> ReadResult:
     if data.startswith(WARC_MAGIC):
-        return read_warc(path, data)
+        return read_warc(path, data, options.html)
     if (kind := binary_kind(data)) is not None:
         return rejected(path, "read", RejectReason.UNSUPPORTED_FORMAT, f"{kind}, not a text article")
     decoded = decode_bytes(data)
@@ -166,7 +166,7 @@ def _read_document(path: str, name: str, data: bytes, options: ReadOptions) -> R
         case "txt" | "md":
             return read_text(path, text, encoding, fmt)
         case "html":
-            return read_html(path, text, encoding)
+            return read_html(path, text, encoding, options=options.html)
         case "json":
             return read_json(path, text, encoding, max_depth=options.max_json_depth, field_map=options.field_map)
         case "jsonl":

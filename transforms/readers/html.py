@@ -1,9 +1,16 @@
 """HTML news pages via trafilatura.
 
 Extraction favours precision: navigation, boilerplate and reader comments are
-dropped; subheadings are kept as paragraphs. Metadata (title, author, date,
-site name -> outlet, canonical url) comes from trafilatura; the declared
-language from `<html lang>`. A page with no extractable body is NO_TEXT.
+dropped; subheadings are kept as paragraphs, and so is text that follows a
+block inside its container. When the precise extraction finds no text, or
+text much shorter than a recall extraction (tables on) of the same page, the
+recall text is taken instead (`extraction` = "fallback", else "precise").
+Lines that match the configured boilerplate list ("Titelbild: …", photo
+credits) are dropped from either. Metadata comes from trafilatura and the
+page's own tags (transforms/readers/html_meta.py): title without a trailing
+site name, outlet from `og:site_name`, the publication time from the first
+metadata timestamp with a time of day, the declared language from
+`<html lang>`. A page with no extractable body is NO_TEXT.
 """
 
 import re
@@ -11,56 +18,104 @@ import re
 import trafilatura
 from lxml import etree
 
+from transforms.domains import registered_domain
+
+from transforms.readers.html_meta import (
+    meta_site_name,
+    page_meta,
+    published_timestamp,
+    strip_site_name,
+    title_segments,
+)
+from transforms.readers.options import HtmlOptions
 from transforms.readers.records import ReadResult, article_row, rejected, single
 from transforms.rejects import RejectReason
 
 # htmldate: prefer the original publication date, keep time and offset.
 DATE_PARAMS = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+_COMMON = {"with_metadata": True, "include_comments": False, "include_images": False, "include_links": False}
+PRECISE = {**_COMMON, "favor_precision": True, "include_tables": False, "date_extraction_params": DATE_PARAMS}
+RECALL = {**_COMMON, "favor_recall": True, "include_tables": True, "date_extraction_params": DATE_PARAMS}
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.IGNORECASE)
 _BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code"})
+_PADDED_DAY = re.compile(r"T00:00:00$")  # htmldate's day-only date, padded to a time
 
 
-def read_html(path: str, text: str, encoding: str, item: str = "") -> ReadResult:
+def read_html(path: str, text: str, encoding: str, item: str = "", options: HtmlOptions | None = None) -> ReadResult:
     """Read one article page (`item` keys it inside a container such as a WARC file)."""
+    options = options or HtmlOptions()
     try:
-        document = trafilatura.bare_extraction(
-            text,
-            with_metadata=True,
-            favor_precision=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            include_links=False,
-            date_extraction_params=DATE_PARAMS,
-        )
+        document = trafilatura.bare_extraction(text, **PRECISE)
+        paragraphs = _body_paragraphs(document, options)
+        extraction = "precise"
+        if len(_joined(paragraphs)) < options.fallback_below_chars:
+            recall = trafilatura.bare_extraction(text, **RECALL)
+            recalled = _body_paragraphs(recall, options)
+            if len(_joined(paragraphs)) < options.fallback_ratio * len(_joined(recalled)):
+                paragraphs, extraction = recalled, "fallback"
+                document = document if document is not None else recall
     except (ValueError, TypeError, etree.LxmlError) as error:  # malformed markup
         detail = f"trafilatura could not parse the page: {type(error).__name__}: {error}"
         return rejected(path, "parse", RejectReason.NO_TEXT, detail, item)
-    paragraphs = _paragraphs(document.body) if document is not None and document.body is not None else []
     title = document.title if document is not None else None
     if paragraphs and title and paragraphs[0].strip() == title.strip():
         paragraphs = paragraphs[1:]  # the headline is the title, not body text
     if not paragraphs:
         return rejected(path, "parse", RejectReason.NO_TEXT, "no extractable article body in the HTML", item)
+    meta = page_meta(text)
+    outlet = _outlet(document.sitename, meta, title, document.url)
+    names = (outlet, meta_site_name(meta), document.sitename, registered_domain(document.url or ""))
+    published, precision = _published(document.date, text, meta)
     lang = _HTML_LANG.search(text[:4096])
     fields = {
-        "text": "\n\n".join(paragraphs),
-        "title": title,
+        "text": _joined(paragraphs),
+        "title": strip_site_name(title, names),
         "author": document.author,
-        "published_at": document.date,
-        "outlet": document.sitename,
+        "published_at": published,
+        "published_precision": precision,
+        "outlet": outlet,
         "url": document.url,
         "language": lang.group(1) if lang else document.language,
+        "extraction": extraction,
     }
     return single(article_row(path, item, fields, encoding, "html", "html_meta"))
 
 
+def _body_paragraphs(document, options: HtmlOptions) -> list[str]:
+    if document is None or document.body is None:
+        return []
+    return [block for block in _paragraphs(document.body) if not options.is_boilerplate(block)]
+
+
+def _joined(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def _outlet(sitename: str | None, meta: dict[str, str], title: str | None, url: str | None) -> str | None:
+    """og:site_name; else trafilatura's site name unless it is only a title segment and the URL names the site."""
+    if named := meta_site_name(meta):
+        return named
+    from_title = bool(sitename and title and sitename.strip() in title_segments(title))
+    return None if from_title and url else sitename
+
+
+def _published(date: str | None, page: str, meta: dict[str, str]) -> tuple[str | None, str | None]:
+    """The publication date and its precision: a metadata timestamp with a time of day beats a padded day."""
+    if date is not None and not _PADDED_DAY.search(date):
+        return date, "time"
+    stamped = published_timestamp(page, meta)
+    if stamped is not None and (date is None or stamped[:10] == date[:10]):
+        return stamped, "time"
+    return (date, "day") if date is not None else (None, None)
+
+
 def _paragraphs(body: etree._Element) -> list[str]:
-    """One paragraph per block element; list items one per line."""
-    paragraphs = []
+    """One paragraph per block element; list items one per line; text between blocks (tails) its own paragraph."""
+    lead = body.text.strip() if body.tag == "body" and body.text else ""  # text before the first block
+    paragraphs = [lead] if lead else []
     for element in body.iter(*_BLOCK_TAGS):
-        if element.getparent() is not None and element.getparent().tag in _BLOCK_TAGS:
-            continue  # nested block: emitted with its parent
+        if any(True for _ in element.iterancestors(*_BLOCK_TAGS)):
+            continue  # nested block (also inside a list item): emitted with its outer block
         if element.tag == "list":
             lines = [_text_with_breaks(item) for item in element.iter("item")]
             block = "\n".join(line for line in lines if line)
@@ -68,6 +123,8 @@ def _paragraphs(body: etree._Element) -> list[str]:
             block = _text_with_breaks(element)
         if block:
             paragraphs.append(block)
+        if element.tail and element.tail.strip():
+            paragraphs.append(element.tail.strip())  # "<head>Deal</head>Save $31 …": the text after a subheading
     return paragraphs
 
 

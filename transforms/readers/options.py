@@ -4,9 +4,50 @@
 the flow builds the real one with `ReadOptions.from_settings`.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
+
+from newsflow.errors import ConfigError
+
+DEFAULT_HTML_BOILERPLATE = Path(__file__).resolve().parents[2] / "configs" / "html_boilerplate.txt"
+
+
+def read_line_patterns(path: Path) -> tuple[str, ...]:
+    """Regular expressions, one a line (blank lines and # comments skipped); a bad one is a ConfigError."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(f"cannot read the pattern list {path}: {error}", fix="restore the file or fix its path") from None
+    patterns = tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    for number, pattern in enumerate(patterns, start=1):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ConfigError(
+                f"{path}: pattern {number} ({pattern!r}) is not a valid regular expression: {error}",
+                fix="escape regex characters such as . ( ) with a backslash",
+            ) from None
+    return patterns
+
+
+@dataclass(frozen=True)
+class HtmlOptions:
+    fallback_below_chars: int = 2000  # a precise text shorter than this is compared with a recall extraction
+    fallback_ratio: float = 0.5  # ... and replaced by it when shorter than this share of the recall text
+    boilerplate: tuple[str, ...] = field(default_factory=lambda: read_line_patterns(DEFAULT_HTML_BOILERPLATE))
+
+    @cached_property
+    def _boilerplate_regexes(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(pattern) for pattern in self.boilerplate)
+
+    def is_boilerplate(self, block: str) -> bool:
+        """A paragraph that is wholly one configured boilerplate line ("Titelbild: …", a photo credit)."""
+        stripped = block.strip()
+        return any(regex.fullmatch(stripped) for regex in self._boilerplate_regexes)
 
 
 @dataclass(frozen=True)
@@ -29,11 +70,12 @@ class ReadOptions:
     max_archive_depth: int = 4
     field_map: Mapping[str, Sequence[str]] | None = None  # JSON field -> candidate keys (overrides)
     csv: CsvOptions = field(default_factory=CsvOptions)
+    html: HtmlOptions = field(default_factory=HtmlOptions)
 
     @classmethod
     def from_settings(cls, settings) -> "ReadOptions":
         """From newsflow.settings.Settings (limits and csv tables)."""
-        limits, csv = settings.limits, settings.csv
+        limits, csv, html = settings.limits, settings.csv, settings.html
         json_fields = {name: tuple(keys) for name, keys in settings.json_fields.items() if keys}
         return cls(
             field_map=MappingProxyType(json_fields) if json_fields else None,
@@ -44,6 +86,11 @@ class ReadOptions:
             ratio_check_min_bytes=limits.ratio_check_min_bytes,
             max_archive_members=limits.max_archive_members,
             max_archive_depth=limits.max_archive_depth,
+            html=HtmlOptions(
+                fallback_below_chars=html.fallback_below_chars,
+                fallback_ratio=html.fallback_ratio,
+                boilerplate=read_line_patterns(html.boilerplate_path),
+            ),
             csv=CsvOptions(
                 delimiter=csv.delimiter,
                 quote_char=csv.quote_char,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from transforms.dates import parse_date
+from transforms.dates import date_precision, parse_date
 from transforms.rejects import Reject, RejectReason
 from transforms.schemas import PROVENANCE_FIELDS, RAW_ARTICLE_SCHEMA
 
@@ -67,8 +67,11 @@ def article_row(
         "fetched_at": parse_date(raw_fetched) if raw_fetched else None,
         "encoding": encoding,
         "format": fmt,
+        "extraction": _clean(fields.get("extraction")),
         **values,
     }
+    if row["published_at"] is not None:
+        row["published_precision"] = _clean(fields.get("published_precision")) or date_precision(raw_date)
     row["field_sources"] = {
         name: (origin if isinstance(origin, str) else origin.get(name, "extraction"))
         if row.get(name) is not None

@@ -22,6 +22,7 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 from transforms.dates import parse_date
 from transforms.decode import Decoded, decode_bytes
 from transforms.readers.html import read_html
+from transforms.readers.options import HtmlOptions
 from transforms.readers.records import ReadResult, articles_frame, rejected
 from transforms.rejects import Reject, RejectReason
 
@@ -35,7 +36,7 @@ WARC_ERRORS = (
 )  # fmt: skip
 
 
-def read_warc(path: str, data: bytes) -> ReadResult:
+def read_warc(path: str, data: bytes, html_options: HtmlOptions | None = None) -> ReadResult:
     frames, rejects = [], []
     records = ArchiveIterator(io.BytesIO(data), arc2warc=True)
     offset = 0
@@ -45,7 +46,7 @@ def read_warc(path: str, data: bytes) -> ReadResult:
                 continue
             capture = _capture(record)  # the payload is read before the offset is asked (warcio's order)
             offset = records.get_record_offset()
-            result = _read_capture(path, f"@{offset}", capture)
+            result = _read_capture(path, f"@{offset}", capture, html_options)
             frames.append(result.articles)
             rejects.extend(result.rejects)
     except WARC_ERRORS as error:  # the file-level reject ("" item) says where reading stopped
@@ -78,7 +79,7 @@ def _capture(record) -> Capture:
     return Capture(uri, fetched, status, content_type, record.content_stream().read() if is_page else None)
 
 
-def _read_capture(path: str, item: str, capture: Capture) -> ReadResult:
+def _read_capture(path: str, item: str, capture: Capture, html_options: HtmlOptions | None) -> ReadResult:
     uri = capture.uri
     if capture.status != "200":
         return rejected(path, "read", RejectReason.SKIPPED_RECORD, f"HTTP {capture.status} for {uri}", item)
@@ -89,7 +90,7 @@ def _read_capture(path: str, item: str, capture: Capture) -> ReadResult:
     if not isinstance(decoded, Decoded):
         reason, detail = decoded
         return rejected(path, "decode", reason, f"{detail} ({uri})", item)
-    result = read_html(path, decoded.text, decoded.encoding, item)
+    result = read_html(path, decoded.text, decoded.encoding, item, html_options)
     if result.articles.is_empty():
         return result
     fetched = parse_date(capture.fetched) if capture.fetched else None
