@@ -108,3 +108,30 @@ def test_phrases_are_matched_per_language_and_in_the_title(calendar):
         article("Trump and Kim: zweiten Gipfel", language="en"), found, calendar, 0.5
     )
     assert german_phrase_in_english.is_empty()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "found", "language"),
+    [
+        ("Leaders gather for ASEAN summit in Hanoi", "Leaders of ten nations met in Hanoi on trade.",
+         [("LOC:hanoi", 5)], "en"),
+        ("ASEAN-Gipfel in Singapur", "Beim Gipfel in Singapur berieten die Staatschefs über Handel.",
+         [("LOC:SG", 14)], "de"),
+        ("Kim meets Putin at historic summit", "Kim Jong Un and Vladimir Putin met in Vladivostok.",
+         [("PER:kim-jong-un", 0), ("PER:vladimir-putin", 16)], "en"),
+        ("Trump rally in Singapore", "Donald Trump spoke to supporters in Singapore about the economy.",
+         [("PER:donald-trump", 0), ("LOC:SG", 36)], "en"),
+        ("Sommet de l'ASEAN à Hanoï", "Le sommet à Hanoï réunit les dirigeants de la région.",
+         [("LOC:hanoi", 12)], "fr"),
+    ],
+)
+def test_hard_negatives_another_summit_or_meeting_is_not_tagged(calendar, title, text, found, language):
+    frame = article(text, title=title, language=language)
+    assert tag_summits(frame, mentions(*found), calendar, SETTINGS.summits.min_score).is_empty()
+
+
+def test_an_undated_article_with_a_participant_is_still_tagged(calendar):
+    text = "Leaders gather for the summit in Hanoi.\n\nDonald Trump arrived on Tuesday."
+    found = mentions(("LOC:hanoi", 32), ("PER:donald-trump", 41))
+    tags = tag_summits(article(text, language="en"), found, calendar, SETTINGS.summits.min_score)
+    assert tags["summit_id"].to_list() == ["hanoi-2019"]

@@ -6,7 +6,9 @@ article and summit the evidence is: publication date inside the coverage
 window (or a penalty outside it), a summit place mentioned (more in the
 lead: title and first paragraph), the share of participants mentioned, and a
 naming phrase ("zweiten Gipfel", "Hanoi summit") or summit entity. An undated
-article is scored from its content alone. An article is tagged with every
+article is scored from its content alone, and an article without a date in
+the window needs a participant or a summit entity besides: a city and the
+word "summit" ("ASEAN summit in Hanoi") are not enough. An article is tagged with every
 summit whose score reaches `min_score` and `relative_to_best` times the best
 score of that article.
 """
@@ -215,12 +217,14 @@ def _score(base: pl.DataFrame, mentions: pl.DataFrame, summit: Summit, w: dict[s
             )
         ),
     ).list.drop_nulls()
-    return frame.select(
+    _anchored = pl.col("in_window").fill_null(False) | (pl.col("share") > 0) | pl.col("entity_at").is_not_null()
+    return frame.with_columns(_anchored=_anchored).select(
         "article_id",
+        "_anchored",
         summit_id=pl.lit(summit.id),
         score=date_score + place_score + phrase_score + w["participants"] * pl.col("share"),
         evidence=evidence,
-    ).filter(pl.col("evidence").list.len() > 0)
+    ).filter(pl.col("evidence").list.len() > 0, pl.col("_anchored")).drop("_anchored")
 
 
 def _first_mention(found: pl.DataFrame, ids: tuple[str, ...], what: str) -> pl.DataFrame:
