@@ -1,0 +1,76 @@
+"""What analysts ran into with the commands (issue 20, items 11-19)."""
+
+import json
+
+import polars as pl
+import pytest
+
+from newsflow.cli import main
+from newsflow.commands.output import column_widths, render_table, sql_type
+from tests.test_cli import loaded_db  # noqa: F401  (fixture)
+
+
+def test_csv_renders_list_and_struct_columns_as_json(loaded_db, capsys):  # noqa: F811
+    query = "select [1, 2] as l, {'a': 1, 'b': 'x'} as s, null::int[] as n, 'plain' as t"
+    assert main(["sql", "--db", str(loaded_db), "--format", "csv", query]) == 0
+    assert capsys.readouterr().out == 'l,s,n,t\n"[1,2]","{""a"":1,""b"":""x""}",,plain\n'
+
+
+def test_csv_file_output_renders_nested_columns_too(loaded_db, tmp_path, capsys):  # noqa: F811
+    target = tmp_path / "out.csv"
+    assert main(["sql", "--db", str(loaded_db), "--format", "csv", "-o", str(target), "select ['a', 'b'] as l"]) == 0
+    assert target.read_text() == 'l\n"[""a"",""b""]"\n'
+
+
+def test_table_shows_sql_types_and_rounded_floats(loaded_db, capsys):  # noqa: F811
+    query = "select now() as t, 1/3 as third, 2.5::double as half, 'x' as s, [1] as l, 3::bigint as n"
+    assert main(["sql", "--db", str(loaded_db), query]) == 0
+    out = capsys.readouterr().out
+    assert "TIMESTAMP WITH TIME ZONE" in out and "VARCHAR" in out and "INTEGER[]" in out and "DOUBLE" in out
+    assert "0.3333" in out and "0.33333" not in out and "2.5" in out
+    assert "time_unit" not in out and "datetime(" not in out
+
+
+def test_json_keeps_full_precision(loaded_db, capsys):  # noqa: F811
+    assert main(["sql", "--db", str(loaded_db), "--format", "json", "select 1/3 as third"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["third"] == pytest.approx(1 / 3, rel=1e-12)
+
+
+def test_identifiers_are_never_truncated():
+    run_id = "20261126T022109Z-7b233d15"
+    frame = pl.DataFrame({"run_id": [run_id], "status": ["completed"], "inputs": ["/very/long/path/" * 10]})
+    assert run_id in render_table(frame, width=50)
+    assert column_widths([25, 40], 40, [True, False])[0] == 25
+
+
+def test_status_through_a_pipe_shows_whole_run_ids(db_path, capsys, monkeypatch):
+    from tests.test_warehouse import make_batch
+    from warehouse.connection import open_warehouse
+    from warehouse.load import load_batch
+
+    run_id = "20261126T022109Z-7b233d15"
+    with open_warehouse(db_path) as con:
+        load_batch(con, make_batch("/a.txt", ["Trump in Hanoi"], reject=True), run_id)
+        con.execute(
+            "insert into runs (run_id, started_at, finished_at, status, inputs, config_hash)"
+            " values (?, now(), now(), 'completed', ?, 'abc')",
+            [run_id, json.dumps(["/a/very/long/input/directory/name/" * 4])],
+        )
+    monkeypatch.setenv("COLUMNS", "60")
+    assert main(["status", "--db", str(db_path)]) == 0
+    assert run_id in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("dtype", "name"),
+    [
+        (pl.Datetime("us", "UTC"), "TIMESTAMP WITH TIME ZONE"),
+        (pl.Datetime("us"), "TIMESTAMP"),
+        (pl.List(pl.String), "VARCHAR[]"),
+        (pl.Struct({"a": pl.Int32}), "STRUCT(a INTEGER)"),
+        (pl.Float64, "DOUBLE"),
+        (pl.Decimal(18, 3), "DECIMAL(18,3)"),
+    ],
+)
+def test_sql_type_names(dtype, name):
+    assert sql_type(dtype) == name
