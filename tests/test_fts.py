@@ -115,3 +115,36 @@ def test_a_run_builds_the_index_and_a_rerun_leaves_it(tmp_path, db_path, prefect
         assert con.execute("select articles, run_id from search_index").fetchall() == [(1, first["run_id"])]
     assert main(["search", "zweiten Gipfel Hanoi", "--db", str(db_path)]) == 0
     assert "**Gipfel**" in capsys.readouterr().out
+
+
+def test_a_quoted_phrase_must_appear_as_written(warehouse):
+    with open_reader(warehouse) as con:
+        phrase = search_articles(con, '"zweite Gipfel"')["article_id"].to_list()
+        loose = search_articles(con, "zweite Gipfel")["article_id"].to_list()
+        reversed_order = search_articles(con, '"Gipfel zweite"')
+    assert set(phrase) == {A + "1", A + "3"}
+    assert A + "2" in loose  # without quotes any word may match
+    assert reversed_order.is_empty()
+
+
+def test_minus_excludes_a_word_and_or_is_no_search_term(warehouse):
+    with open_reader(warehouse) as con:
+        without = search_articles(con, "Gipfel -Nordkorea")["article_id"].to_list()
+        not_form = search_articles(con, "Gipfel NOT Nordkorea")["article_id"].to_list()
+        with_or = search_articles(con, "Ölpreis OR Börsen")
+    assert A + "2" not in without and {A + "1", A + "3"} <= set(without)
+    assert not_form == without
+    assert with_or["article_id"].to_list() == [A + "5"]
+    assert "**or" not in with_or["snippet"][0].lower()
+
+
+def test_a_query_of_only_exclusions_is_refused(warehouse):
+    with open_reader(warehouse) as con, pytest.raises(WarehouseError, match="no word to look for"):
+        search_articles(con, "-Gipfel OR")
+
+
+def test_search_syntax_is_documented_in_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    out = capsys.readouterr().out
+    assert '"a phrase"' in out and "-word" in out

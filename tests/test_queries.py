@@ -98,7 +98,7 @@ def test_sql_table_fits_the_width_truncates_and_counts_rows():
     table = render_table(frame, width=80, max_rows=5)
     lines = table.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    assert lines[0].split(" │ ")[0].strip() == "id" and lines[1].startswith("int64")
+    assert lines[0].split(" │ ")[0].strip() == "id" and lines[1].startswith("BIGINT")
     assert "…" in lines[3] and "kurz" in lines[3]
     assert lines[-1] == "(showing 5 of 100 rows; use --max-rows or --format csv --output FILE for all)"
     assert render_table(frame.head(1), width=200).splitlines()[-1] == "(1 row)"

@@ -20,6 +20,7 @@ import polars as pl
 from newsflow.errors import ConfigError, WarehouseError
 from warehouse.extensions import ensure_installed
 from warehouse.named_queries import relation_exists, run_named
+from warehouse.search_query import fold, parse_search_query
 from warehouse.transaction import transaction
 
 INDEX_TABLE = "articles"
@@ -119,7 +120,15 @@ def search_articles(
         )
     if not query.strip():
         raise WarehouseError("the search query is empty", fix='e.g. newsflow search "Gipfel Hanoi"')
-    params = {"query": query, "language": language, "limit": limit}
+    parsed = parse_search_query(query)
+    excluded_stems = {fold(word): (query_stems(con, word, stemmer) or [fold(word)])[0] for word in parsed.excluded}
+    params = {
+        "query": parsed.ranked_text,
+        "language": language,
+        "limit": limit,
+        "phrases": parsed.phrase_patterns(),
+        "excluded": parsed.excluded_patterns(excluded_stems),
+    }
     if summit is None:
         found = run_named(con, "search_articles", params)
     else:
@@ -129,7 +138,7 @@ def search_articles(
                 fix="run `newsflow run` with a newsflow that tags summits, or leave out --summit",
             )
         found = run_named(con, "search_articles_in_summit", {**params, "summit": summit})
-    stems = query_stems(con, query, stemmer)
+    stems = query_stems(con, parsed.ranked_text, stemmer)
     snippets = [snippet(text, stems, snippet_chars, mark) for text in found["text"].to_list()]
     return found.drop("text").with_columns(snippet=pl.Series(snippets, dtype=pl.String))
 

@@ -10,10 +10,12 @@ A file holds one or more blocks in the aiosql style:
 
 Parameters are DuckDB named parameters (`$speaker`) bound at execution, never
 formatted into the SQL. `-- param:` lines declare each one's type (text,
-integer, double, date, boolean), an optional default and a help text.
+integer, double, date, boolean, text[] as a JSON list), an optional default and
+a help text.
 """
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +28,14 @@ from warehouse.query import run_query
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
-_PARAM = re.compile(r"^--\s*param:\s*([a-z_][a-z0-9_]*)\s+(text|integer|double|date|boolean)(?:\s*=\s*(\S+))?\s*(.*)$")
+_PARAM = re.compile(r"^--\s*param:\s*([a-z_][a-z0-9_]*)\s+(text\[\]|text|integer|double|date|boolean)(?:\s*=\s*(\S+))?\s*(.*)$")
 _CONVERT = {
     "text": str,
     "integer": int,
     "double": float,
     "date": dt.date.fromisoformat,
     "boolean": lambda value: {"true": True, "false": False}[value.lower()],
+    "text[]": lambda value: [str(item) for item in json.loads(value)],
 }
 _REQUIRED = object()
 
@@ -107,7 +110,7 @@ def bind_params(query: NamedQuery, given: dict[str, str | object]) -> dict[str, 
             value = given[param.name]
             try:
                 bound[param.name] = _CONVERT[param.type](value) if isinstance(value, str) else value
-            except (ValueError, KeyError):
+            except (ValueError, KeyError, TypeError):
                 raise ReadOnlyQueryError(
                     f"parameter {param.name} of {query.name} must be {param.type}, got {value!r}"
                 ) from None

@@ -36,8 +36,10 @@ def search(args: argparse.Namespace) -> int:
 
 
 def register(subcommands) -> None:
+    from warehouse.search_query import SYNTAX_HELP
+
     command = add_command(subcommands, "search", search, "full-text search of articles, best matches first")
-    command.add_argument("query", help='words to look for, e.g. "Gipfel Hanoi"')
+    command.add_argument("query", help=f"words to look for, e.g. 'Gipfel Hanoi'; {SYNTAX_HELP}".replace("%", "%%"))
     command.add_argument("--lang", help="only articles in this language (ISO 639-1, e.g. de)")
     command.add_argument("--summit", help="only articles tagged with this summit (e.g. hanoi-2019)")
     command.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
