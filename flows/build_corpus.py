@@ -27,7 +27,8 @@ from flows.progress import ArtifactProgress, RunProgress
 from flows.runners import describe as describe_runner
 from flows.runners import nlp_task_runner, nlp_worker, run_in_worker
 from newsflow.errors import TransientError
-from newsflow.settings import Settings, load_settings
+from newsflow.preflight import settings_for
+from newsflow.settings import Settings
 from transforms.dedup import syndication_children
 from transforms.coverage import CoverageCollector, coverage_components
 from transforms.discover import discover_files, plan_changes
@@ -99,18 +100,6 @@ class RunCounts:
 
 def resolve_db(settings: Settings, db: str | None) -> Path:
     return Path(db or settings.warehouse.path).expanduser().resolve()
-
-
-def settings_for(config: str | None, languages: list[str] | None) -> Settings:
-    """The run's settings: the config file, then the `languages` parameter (its first is the
-    default language when the configured default is not among them)."""
-    settings = load_settings(config)
-    if not languages:
-        return settings
-    overrides: dict[str, object] = {"language.languages": list(languages)}
-    if settings.language.default not in languages:
-        overrides["language.default"] = languages[0]
-    return load_settings(config, overrides=overrides)
 
 
 @task(name="discover", cache_policy=NO_CACHE)

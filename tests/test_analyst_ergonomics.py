@@ -74,3 +74,44 @@ def test_status_through_a_pipe_shows_whole_run_ids(db_path, capsys, monkeypatch)
 )
 def test_sql_type_names(dtype, name):
     assert sql_type(dtype) == name
+
+
+def test_unknown_search_filters_name_the_valid_values(db_path, capsys):
+    from tests.analyst_data import build_analyst_warehouse, tag_summits
+
+    warehouse = build_analyst_warehouse(db_path)
+    tag_summits(warehouse)
+    assert main(["search", "Gipfel", "--db", str(warehouse), "--summit", "hanoi-2091"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown summit id 'hanoi-2091'" in err and "hanoi-2019" in err
+    assert main(["search", "Gipfel", "--db", str(warehouse), "--language", "es"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown language 'es'" in err and "de, fr" in err
+    assert main(["search", "Gipfel", "--db", str(warehouse), "--outlet", "Spigel"]) == 1
+    assert "Spiegel" in capsys.readouterr().err
+    assert main(["search", "Gipfel", "--db", str(warehouse), "--outlet", "Spiegel", "--lang", "de"]) == 0
+    out = capsys.readouterr().out
+    assert "Spiegel" in out and "Standard" not in out
+
+
+def test_run_refuses_a_missing_input_before_starting_anything(tmp_path, capsys):
+    import time
+
+    db = tmp_path / "w" / "news.duckdb"
+    started = time.perf_counter()
+    assert main(["run", str(tmp_path / "nonexistent"), "--db", str(db)]) == 1
+    assert time.perf_counter() - started < 5
+    err = capsys.readouterr().err
+    assert "input not found" in err and "nonexistent" in err
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_run_refuses_a_bad_config_or_language_before_starting(tmp_path, capsys):
+    db = tmp_path / "news.duckdb"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[pipeline]\nbatch_size = 'many'\n")
+    assert main(["run", str(tmp_path), "--db", str(db), "--config", str(bad)]) == 1
+    assert "pipeline.batch_size" in capsys.readouterr().err
+    assert main(["run", str(tmp_path), "--db", str(db), "--language", "xx"]) == 1
+    assert "xx" in capsys.readouterr().err
+    assert not db.exists()

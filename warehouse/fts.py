@@ -19,6 +19,7 @@ import polars as pl
 
 from newsflow.errors import ConfigError, WarehouseError
 from warehouse.extensions import ensure_installed
+from warehouse.filters import check_filter_values
 from warehouse.named_queries import relation_exists, run_named
 from warehouse.search_query import fold, parse_search_query
 from warehouse.transaction import transaction
@@ -107,6 +108,7 @@ def search_articles(
     *,
     language: str | None = None,
     summit: str | None = None,
+    outlet: str | None = None,
     limit: int = 10,
     stemmer: str = "german",
     snippet_chars: int = 160,
@@ -125,18 +127,20 @@ def search_articles(
     params = {
         "query": parsed.ranked_text,
         "language": language,
+        "outlet": outlet,
         "limit": limit,
         "phrases": parsed.phrase_patterns(),
         "excluded": parsed.excluded_patterns(excluded_stems),
     }
+    if summit is not None and not relation_exists(con, "stg_article_summits"):
+        raise WarehouseError(
+            "this warehouse has no summit tagging yet, so --summit cannot filter",
+            fix="run `newsflow run` with a newsflow that tags summits, or leave out --summit",
+        )
+    check_filter_values(con, summit=summit, language=language, outlet=outlet)
     if summit is None:
         found = run_named(con, "search_articles", params)
     else:
-        if not relation_exists(con, "stg_article_summits"):
-            raise WarehouseError(
-                "this warehouse has no summit tagging yet, so --summit cannot filter",
-                fix="run `newsflow run` with a newsflow that tags summits, or leave out --summit",
-            )
         found = run_named(con, "search_articles_in_summit", {**params, "summit": summit})
     stems = query_stems(con, parsed.ranked_text, stemmer)
     snippets = [snippet(text, stems, snippet_chars, mark) for text in found["text"].to_list()]

@@ -17,6 +17,9 @@ def prepare_prefect_env() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsflow.preflight import check_run_inputs
+
+    check_run_inputs(args.paths, args.config, args.languages)  # before Prefect or the warehouse file
     prepare_prefect_env()
     import duckdb
 

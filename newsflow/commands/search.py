@@ -16,7 +16,7 @@ def search(args: argparse.Namespace) -> int:
     plain = args.format != "table" or args.output or not sys.stdout.isatty()
     with read_warehouse(args) as con:
         found = search_articles(
-            con, args.query, language=args.lang, summit=args.summit, limit=args.limit,
+            con, args.query, language=args.language, summit=args.summit, outlet=args.outlet, limit=args.limit,
             stemmer=settings.search.stemmer, snippet_chars=settings.search.snippet_chars,
             mark=("**", "**") if plain else _BOLD,
         )  # fmt: skip
@@ -40,7 +40,11 @@ def register(subcommands) -> None:
 
     command = add_command(subcommands, "search", search, "full-text search of articles, best matches first")
     command.add_argument("query", help=f"words to look for, e.g. 'Gipfel Hanoi'; {SYNTAX_HELP}".replace("%", "%%"))
-    command.add_argument("--lang", help="only articles in this language (ISO 639-1, e.g. de)")
+    command.add_argument(
+        "--language", "--lang", dest="language", metavar="CODE",
+        help="only articles in this language (ISO 639-1, e.g. de; --lang is the old name)",
+    )  # fmt: skip
     command.add_argument("--summit", help="only articles tagged with this summit (e.g. hanoi-2019)")
+    command.add_argument("--outlet", help="only articles of this outlet (as in articles.outlet)")
     command.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
     add_output_options(command)

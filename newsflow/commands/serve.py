@@ -9,6 +9,9 @@ from newsflow.settings import PROJECT_DIR
 
 
 def serve(args: argparse.Namespace) -> int:
+    from newsflow.preflight import check_run_inputs
+
+    check_run_inputs(args.inboxes, args.config, args.languages)  # before Prefect starts serving
     prepare_prefect_env()
     # runs start in subprocesses that import flows.build_corpus: make the project importable there
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))

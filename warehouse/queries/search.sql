@@ -2,6 +2,7 @@
 -- Articles ranked by BM25 over title and text (DuckDB fts), best first.
 -- param: query text  words to look for (stemmed like the index)
 -- param: language text = null  only articles in this ISO 639-1 language
+-- param: outlet text = null  only articles of this outlet
 -- param: phrases text[] = []  regexes over strip_accents(lower(title and text)) that must all match
 -- param: excluded text[] = []  regexes of which none may match
 -- param: limit integer = 10  results to return
@@ -23,6 +24,7 @@ final as (
     join articles as a using (article_id)
     where s.score is not null
       and ($language is null or a.language = $language)
+      and ($outlet is null or a.outlet = $outlet)
       and coalesce(list_bool_and([regexp_matches(strip_accents(lower(coalesce(a.title, '') || ' ' || a.text)), p) for p in $phrases]), true)
       and not coalesce(list_bool_or([regexp_matches(strip_accents(lower(coalesce(a.title, '') || ' ' || a.text)), p) for p in $excluded]), false)
 )
@@ -36,6 +38,7 @@ limit $limit;
 -- param: query text  words to look for (stemmed like the index)
 -- param: summit text  summit id, e.g. hanoi-2019
 -- param: language text = null  only articles in this ISO 639-1 language
+-- param: outlet text = null  only articles of this outlet
 -- param: phrases text[] = []  regexes over strip_accents(lower(title and text)) that must all match
 -- param: excluded text[] = []  regexes of which none may match
 -- param: limit integer = 10  results to return
@@ -58,6 +61,7 @@ final as (
     join articles as a using (article_id)
     where s.score is not null
       and ($language is null or a.language = $language)
+      and ($outlet is null or a.outlet = $outlet)
       and coalesce(list_bool_and([regexp_matches(strip_accents(lower(coalesce(a.title, '') || ' ' || a.text)), p) for p in $phrases]), true)
       and not coalesce(list_bool_or([regexp_matches(strip_accents(lower(coalesce(a.title, '') || ' ' || a.text)), p) for p in $excluded]), false)
 )
