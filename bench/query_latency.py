@@ -55,8 +55,8 @@ QUESTIONS = {
         """,
         {"place": "Hanoi"},
     ),
-    "people quoted per summit (summit_people_quoted)": (
-        "select * from summit_people_quoted where summit_id = $summit order by quotes desc limit 50",
+    "people quoted per summit (mart_summit_people_quoted)": (
+        "select * from mart_summit_people_quoted where summit_id = $summit order by quotes desc limit 50",
         {"summit": "hanoi-2019"},
     ),
     "entity counts per outlet per summit": (
@@ -82,13 +82,13 @@ QUESTIONS = {
         """,
         {"summit": "singapore-2018"},
     ),
-    "distinct stories per outlet": ("select * from outlet_story_counts order by articles desc", {}),
-    "distinct stories per summit": ("select * from summit_story_counts", {}),
+    "distinct stories per outlet": ("select * from mart_outlet_story_counts order by articles desc", {}),
+    "distinct stories per summit": ("select * from mart_summit_story_counts", {}),
     "distinct stories of one entity": (
-        "select * from entity_story_counts where canonical_name = $entity", {"entity": "Donald Trump"},
+        "select * from mart_entity_story_counts where canonical_name = $entity", {"entity": "Donald Trump"},
     ),
     "largest syndicated stories": (
-        "select cluster_id, title, articles, copies, updates, outlets from syndication_stories order by articles desc limit 20",
+        "select cluster_id, title, articles, copies, updates, outlets from mart_syndication_stories order by articles desc limit 20",
         {},
     ),
     "articles per day and outlet in February 2019": (

@@ -237,16 +237,35 @@ def load_settings(
 ) -> Settings:
     """Merge default, file, environment and explicit overrides; validate."""
     merged = _read_toml(DEFAULT_CONFIG)
+    sources: dict[str, str] = {}  # dotted key -> the file or variable that set it last
     if config_file is not None:
-        _merge(merged, _read_toml(Path(config_file)), where=str(config_file))
-    _merge(merged, _env_overrides(os.environ if environ is None else environ), where="environment")
+        _merge(merged, _read_toml(Path(config_file)), where=f"config file {config_file}", sources=sources)
+    for name, value in _env_overrides(os.environ if environ is None else environ).items():
+        _merge(merged, value, where=f"environment variable {name}", sources=sources)
     if overrides:
-        _merge(merged, _nest(overrides), where="overrides")
+        _merge(merged, _nest(overrides), where="overrides", sources=sources)
     digest = hashlib.blake2b(json.dumps(merged, sort_keys=True, default=str).encode(), digest_size=8)
     data = {**merged, "config_hash": digest.hexdigest()}
-    settings = _build(Settings, data, "")
-    _check(settings)
+    try:
+        settings = _build(Settings, data, "")
+        _check(settings)
+    except ConfigError as error:
+        raise _with_source(error, sources) from None
     return settings
+
+
+def _with_source(error: ConfigError, sources: Mapping[str, str]) -> ConfigError:
+    """The error naming the file or NEWSFLOW_* variable that set the offending key, with how to fix it there."""
+    named = [key for key in sources if f"'{key}'" in error.message or f"'{key}[]'" in error.message]
+    if not named:
+        return error
+    where = sources[max(named, key=len)]
+    if where.startswith("environment variable "):
+        fix = f"set {where.removeprefix('environment variable ')} to a value of the right type (parsed as TOML: " \
+            "numbers and true/false bare, lists in brackets) or unset it"
+    else:
+        fix = f"correct the key in {where.removeprefix('config file ')} (configs/default.toml shows every key with a valid value)"
+    return ConfigError(f"{error.message} (set by {where})", fix=error.fix or fix)
 
 
 def _read_toml(path: Path) -> dict:
@@ -259,15 +278,15 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
 
 
-def _env_overrides(environ: Mapping[str, str]) -> dict:
-    """NEWSFLOW_WAREHOUSE__PATH=x -> {"warehouse": {"path": x}}; values parsed as TOML."""
-    flat = {}
-    for name, raw in environ.items():
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict]:
+    """Variable name -> its override: NEWSFLOW_WAREHOUSE__PATH=x -> {"warehouse": {"path": x}}; values parsed as TOML."""
+    found = {}
+    for name, raw in sorted(environ.items()):
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         dotted = name[len(ENV_PREFIX) :].lower().replace("__", ".")
-        flat[dotted] = _parse_env_value(raw)
-    return _nest(flat)
+        found[name] = _nest({dotted: _parse_env_value(raw)})
+    return found
 
 
 def _parse_env_value(raw: str) -> object:
@@ -288,16 +307,19 @@ def _nest(flat: Mapping[str, object]) -> dict:
     return nested
 
 
-def _merge(base: dict, update: Mapping, where: str, prefix: str = "") -> None:
-    """Deep-merge `update` into `base`; only new languages under nlp.pipelines may be added."""
+def _merge(base: dict, update: Mapping, where: str, prefix: str = "", sources: dict | None = None) -> None:
+    """Deep-merge `update` into `base`; only new languages under nlp.pipelines may be added.
+    `sources` records which `where` set each dotted key."""
     for key, value in update.items():
         dotted = f"{prefix}{key}"
+        if sources is not None:
+            sources[dotted] = where
         if key not in base:
             if prefix != "nlp.pipelines.":
                 raise ConfigError(f"unknown config key {dotted!r} (from {where})", fix=_known_keys_hint(base))
             base[key] = dict(value) if isinstance(value, Mapping) else value
         elif isinstance(value, Mapping) and isinstance(base[key], dict):
-            _merge(base[key], value, where, prefix=f"{dotted}.")
+            _merge(base[key], value, where, prefix=f"{dotted}.", sources=sources)
         else:
             base[key] = value
 

@@ -115,3 +115,80 @@ def test_run_refuses_a_bad_config_or_language_before_starting(tmp_path, capsys):
     assert main(["run", str(tmp_path), "--db", str(db), "--language", "xx"]) == 1
     assert "xx" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_every_view_is_named_stg_int_or_mart():
+    import re
+
+    from warehouse.models import MODELS_DIR
+
+    views = {
+        name
+        for path in MODELS_DIR.glob("*.sql")
+        for name in re.findall(r"create or replace view (\w+)", path.read_text(encoding="utf-8"))
+    }
+    assert views and all(name.split("_", 1)[0] in {"stg", "int", "mart"} for name in views), sorted(views)
+    assert {"mart_summit_people_quoted", "mart_syndication_stories", "mart_outlet_story_counts"} <= views
+
+
+def test_old_view_names_are_dropped_and_every_mart_is_exported(db_path, tmp_path):
+    from tests.analyst_data import build_analyst_warehouse
+    from warehouse.connection import open_warehouse
+    from warehouse.export import export_warehouse
+    from warehouse.migrations import migrate
+
+    warehouse = build_analyst_warehouse(db_path)
+    with open_warehouse(warehouse) as con:
+        views = {row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+        assert not {v for v in views if not v.startswith(("stg_", "int_", "mart_"))}
+        marts = {v for v in views if v.startswith("mart_")}
+        manifest = export_warehouse(con, tmp_path / "export", "parquet")
+    assert marts <= {entry["name"] for entry in manifest["relations"]}
+    assert "mart_outlet_story_counts" in marts
+
+    with open_warehouse(warehouse) as con:  # a warehouse from before the renaming
+        con.execute("create view outlet_story_counts as select 1 as x")
+        con.execute("delete from schema_migrations where version >= 20")
+        migrate(con)
+        names = {row[0] for row in con.execute("select view_name from duckdb_views()").fetchall()}
+    assert "outlet_story_counts" not in names
+
+
+def test_version_and_did_you_mean(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0 and capsys.readouterr().out.startswith("newsflow ")
+    with pytest.raises(SystemExit) as caught:
+        main(["serch", "Gipfel"])
+    assert caught.value.code == 2
+    assert "did you mean 'search'" in capsys.readouterr().err
+
+
+def test_query_list_shows_parameter_defaults(capsys):
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "limit (integer, default 50)" in out and "entity (text, required)" in out
+
+
+def test_schema_format_has_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["schema", "--help"])
+    assert "markdown (a reference page)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_wrong_config_types_name_the_file_or_variable(tmp_path):
+    from newsflow.errors import ConfigError
+    from newsflow.settings import load_settings
+
+    override = tmp_path / "site.toml"
+    override.write_text("[pipeline]\nbatch_size = 'many'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(override, environ={})
+    assert str(override) in str(caught.value) and "pipeline.batch_size" in str(caught.value)
+    assert "fix: correct the key in" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"NEWSFLOW_PIPELINE__BATCH_SIZE": "-3"})
+    assert "NEWSFLOW_PIPELINE__BATCH_SIZE" in str(caught.value) and "unset it" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"NEWSFLOW_LANGUAGE__LANGUAGES": '"de"'})
+    assert "environment variable NEWSFLOW_LANGUAGE__LANGUAGES" in str(caught.value)

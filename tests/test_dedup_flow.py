@@ -32,7 +32,7 @@ def syndication(db_path: Path) -> dict[str, list]:
             "agencies": con.execute(
                 "select a.source_path, g.agency, g.kind from article_agencies g join articles a using (article_id) order by all"
             ).fetchall(),
-            "outlets": con.execute("select outlet, articles, distinct_stories from outlet_story_counts order by outlet").fetchall(),
+            "outlets": con.execute("select outlet, articles, distinct_stories from mart_outlet_story_counts order by outlet").fetchall(),
         }
 
 

@@ -188,18 +188,18 @@ def test_views_count_distinct_stories_next_to_articles(warehouse):
         "insert into entities by name select 'kim-jong-un' as entity_id, 'Kim Jong Un' as canonical_name, 'PER' as type, 'kb' as source"
     )
     applied = apply_models(warehouse)
-    assert {"30_syndication_articles", "32_story_counts_outlet", "33_story_counts_entity"} <= set(applied.applied)
+    assert {"30_mart_syndication_articles", "32_mart_outlet_story_counts", "33_mart_entity_story_counts"} <= set(applied.applied)
 
-    entity = warehouse.execute("select articles, distinct_stories from entity_story_counts").fetchall()
+    entity = warehouse.execute("select articles, distinct_stories from mart_entity_story_counts").fetchall()
     assert entity == [(10, 5)]
     stories = warehouse.execute(
-        "select articles, copies, updates, outlets, agencies from syndication_stories where cluster_id = 'dpa-original'"
+        "select articles, copies, updates, outlets, agencies from mart_syndication_stories where cluster_id = 'dpa-original'"
     ).fetchone()
     assert stories == (6, 3, 2, 6, ["APA", "dpa"])
-    outlets = dict(warehouse.execute("select outlet, distinct_stories from outlet_story_counts").fetchall())
+    outlets = dict(warehouse.execute("select outlet, distinct_stories from mart_outlet_story_counts").fetchall())
     assert outlets["Kurier"] == 1
     agency = warehouse.execute(
-        "select outlet, articles from agency_outlet_counts where agency = 'APA' order by outlet"
+        "select outlet, articles from mart_agency_outlet_counts where agency = 'APA' order by outlet"
     ).fetchall()
     assert agency == [("Die Presse", 1), ("Tiroler Tageszeitung", 1), ("derStandard.at", 1)]
 
@@ -210,7 +210,7 @@ def test_summit_view_counts_distinct_stories(warehouse):
     present = {r[0] for r in warehouse.execute("select table_name from duckdb_tables()").fetchall()}
     if not {"article_summits", "summits"} <= present:
         applied = apply_models(warehouse)
-        assert "35_story_counts_summit" in applied.skipped  # waits for the summits stage, other views still apply
+        assert "35_mart_summit_story_counts" in applied.skipped  # waits for the summits stage, other views still apply
         return
     warehouse.execute(
         "insert into summits by name select 'hanoi-2019' as summit_id, 'Hanoi 2019' as name, date '2019-02-27' as start_date,"
@@ -221,8 +221,8 @@ def test_summit_view_counts_distinct_stories(warehouse):
         "insert into article_summits by name select article_id, 'hanoi-2019' as summit_id, 1.0 as score,"
         " ['test'] as evidence from articles"
     )
-    assert "35_story_counts_summit" in apply_models(warehouse).applied
-    row = warehouse.execute("select articles, distinct_stories, copies, updates from summit_story_counts").fetchone()
+    assert "35_mart_summit_story_counts" in apply_models(warehouse).applied
+    row = warehouse.execute("select articles, distinct_stories, copies, updates from mart_summit_story_counts").fetchone()
     assert row == (10, 5, 3, 2)
 
 
@@ -230,8 +230,8 @@ def test_every_syndication_table_view_and_column_is_commented(warehouse):
     apply_models(warehouse)
     names = [
         "dedup_signatures", "dedup_bands", "dedup_pairs", "dedup_matched", "clusters", "article_agencies", "dedup_state",
-        "syndication_articles", "syndication_stories", "outlet_story_counts", "entity_story_counts",
-        "agency_outlet_counts", "summit_story_counts",
+        "mart_syndication_articles", "mart_syndication_stories", "mart_outlet_story_counts", "mart_entity_story_counts",
+        "mart_agency_outlet_counts", "mart_summit_story_counts",
     ]  # fmt: skip
     uncommented = warehouse.execute(
         """
@@ -246,4 +246,4 @@ def test_every_syndication_table_view_and_column_is_commented(warehouse):
     ).fetchall()
     assert uncommented == []
     present = {r[0] for r in warehouse.execute("select table_name from duckdb_tables() union select view_name from duckdb_views()").fetchall()}
-    assert set(names) - {"summit_story_counts"} <= present
+    assert set(names) - {"mart_summit_story_counts"} <= present

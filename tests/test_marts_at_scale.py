@@ -31,8 +31,8 @@ def test_entity_counts_per_outlet_per_summit(db_path):
 def test_entity_story_counts_filtered_by_name_equal_the_unfiltered_rows(db_path):
     build_analyst_warehouse(db_path)
     with open_reader(db_path) as con:
-        every = {row[1]: row for row in con.execute("select * from entity_story_counts").fetchall()}
-        one = con.execute("select * from entity_story_counts where canonical_name = 'Kim Jong Un'").fetchall()
+        every = {row[1]: row for row in con.execute("select * from mart_entity_story_counts").fetchall()}
+        one = con.execute("select * from mart_entity_story_counts where canonical_name = 'Kim Jong Un'").fetchall()
     assert one == [every["Kim Jong Un"]]
 
 

@@ -40,7 +40,7 @@ def test_seed_quotes_summit_and_key_terms_in_the_warehouse(seed_dir, db_path):  
         assert con.execute("select summit_id from article_summits").fetchall() == [("hanoi-2019",)]
         people = dict(
             con.execute(
-                "select speaker, quotes from summit_people_quoted where speaker_entity_id is not null"
+                "select speaker, quotes from mart_summit_people_quoted where speaker_entity_id is not null"
             ).fetchall()
         )
         assert people == {"Donald Trump": 11, "Kim Jong Un": 5}

@@ -25,4 +25,7 @@ def schema(args: argparse.Namespace) -> int:
 def register(subcommands) -> None:
     command = add_command(subcommands, "schema", schema, "print the warehouse schema: tables, views, columns, types, comments")
     command.add_argument("names", nargs="*", help="only these tables or views")
-    command.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    command.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text",
+        help="text (default: one block per relation), markdown (a reference page) or json (for tools)",
+    )  # fmt: skip

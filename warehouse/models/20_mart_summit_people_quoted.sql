@@ -1,6 +1,6 @@
 -- requires: article_summits(article_id, summit_id), quotes(article_id, kind, speaker_text, speaker_entity_id)
 -- People quoted per summit: who was quoted how often, in how many articles and outlets.
-create or replace view summit_people_quoted as
+create or replace view mart_summit_people_quoted as
 with tags as (
     select article_id, summit_id from article_summits
 ),
@@ -39,14 +39,14 @@ final as (
 
 select * from final;
 
-comment on view summit_people_quoted is 'Speakers quoted in articles tagged with each summit (persons by entity, others as written).';
-comment on column summit_people_quoted.summit_id is 'Summit.';
-comment on column summit_people_quoted.speaker_entity_id is 'Speaker entity; null when the speaker is not a resolved person.';
-comment on column summit_people_quoted.speaker is 'Canonical name, else the speaker as written.';
-comment on column summit_people_quoted.speaker_wikidata_id is 'Wikidata Q-id of the speaker, when known.';
-comment on column summit_people_quoted.quotes is 'Quotes of any kind.';
-comment on column summit_people_quoted.direct_quotes is 'Direct quotes.';
-comment on column summit_people_quoted.partial_quotes is 'Partial quotes.';
-comment on column summit_people_quoted.indirect_quotes is 'Reported (indirect) speech.';
-comment on column summit_people_quoted.articles is 'Articles with such quotes.';
-comment on column summit_people_quoted.outlets is 'Distinct outlets printing them.';
+comment on view mart_summit_people_quoted is 'Speakers quoted in articles tagged with each summit (persons by entity, others as written).';
+comment on column mart_summit_people_quoted.summit_id is 'Summit.';
+comment on column mart_summit_people_quoted.speaker_entity_id is 'Speaker entity; null when the speaker is not a resolved person.';
+comment on column mart_summit_people_quoted.speaker is 'Canonical name, else the speaker as written.';
+comment on column mart_summit_people_quoted.speaker_wikidata_id is 'Wikidata Q-id of the speaker, when known.';
+comment on column mart_summit_people_quoted.quotes is 'Quotes of any kind.';
+comment on column mart_summit_people_quoted.direct_quotes is 'Direct quotes.';
+comment on column mart_summit_people_quoted.partial_quotes is 'Partial quotes.';
+comment on column mart_summit_people_quoted.indirect_quotes is 'Reported (indirect) speech.';
+comment on column mart_summit_people_quoted.articles is 'Articles with such quotes.';
+comment on column mart_summit_people_quoted.outlets is 'Distinct outlets printing them.';
