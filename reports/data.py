@@ -34,6 +34,19 @@ def _section(con, needs: str, query: str, params: dict | None = None) -> pl.Data
 ALL_ARTICLES = "all articles"  # the "summit" of a chart when the warehouse has no summit tags
 
 
+def _overall_and_per_summit(
+    con, summit_query: str, overall_query: str, needs: str, params: dict | None = None
+) -> pl.DataFrame | None:
+    """The whole warehouse under ALL_ARTICLES first, then each summit that tags something."""
+    overall = _section(con, needs, overall_query, params)
+    if overall is None:
+        return None
+    frames = [overall.select(pl.lit(ALL_ARTICLES).alias("summit"), pl.all())]
+    if relation_exists(con, "stg_article_summits"):
+        frames.append(run_named(con, summit_query, params).select(frames[0].columns))
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 def _per_summit(con, summit_query: str, overall_query: str, needs: str, params: dict | None = None) -> pl.DataFrame | None:
     """Per summit when summit tags exist and tag something, else the whole warehouse under ALL_ARTICLES."""
     if relation_exists(con, "stg_article_summits"):
@@ -57,10 +70,10 @@ def collect_report(con: duckdb.DuckDBPyConnection, top: int = 15) -> ReportData:
         totals=totals,
         coverage=_per_summit(con, "report_summit_coverage_daily", "report_coverage_daily", "mart_coverage_daily"),
         undated_articles=int(undated["articles"][0]) if undated is not None else 0,
-        top_people=_per_summit(
+        top_people=_overall_and_per_summit(
             con, "report_summit_top_entities", "report_top_entities", "mart_article_entities", {"entity_type": "PER", "limit": top}
         ),
-        top_places=_per_summit(
+        top_places=_overall_and_per_summit(
             con, "report_summit_top_entities", "report_top_entities", "mart_article_entities", {"entity_type": "LOC", "limit": top}
         ),
         quotes=_section(con, "mart_quotes_by_speaker", "report_quotes_by_outlet", {"limit": top}),

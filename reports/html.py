@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 import polars as pl
 
-from reports.data import ReportData
+from reports.data import ALL_ARTICLES, ReportData
 
 MAX_OUTLETS = 12  # timeline lines; the rest are summed as "(other outlets)"
 MAX_SUMMITS = 6  # timeline panels (summits with the most articles)
@@ -34,18 +34,39 @@ def _figure_html(figure: go.Figure, div_id: str) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
 
 
-def _no_data(frame: pl.DataFrame | None, missing_what: str) -> str | None:
+def _no_data(frame: pl.DataFrame | None, missing_what: str, why_empty: str = "nothing to show yet") -> str | None:
     if frame is None:
         return f"No data: {missing_what} is not in this warehouse yet."
     if frame.is_empty():
-        return "No data: nothing to show yet."
+        return f"No data: {why_empty}."
     return None
 
 
+def empty_reasons(data: ReportData) -> dict[str, str]:
+    """Why each section would be empty, from the warehouse's totals (a run that found nothing says so)."""
+    articles = data.totals["articles"]
+    if articles == 0:
+        none = "the warehouse holds no articles yet (load some with `newsflow run`)"
+        return dict.fromkeys(("coverage", "people", "places", "quotes", "duplicates"), none) | {
+            "rejects": "no input was quarantined" if data.totals["rejects"] == 0 else none
+        }
+    return {
+        "coverage": f"none of the {articles} articles has a publication date" if data.undated_articles == articles
+        else "no dated article falls on a day with coverage",
+        "people": f"no person was recognised in the {articles} articles",
+        "places": f"no place was recognised in the {articles} articles",
+        "quotes": f"no quote with a named speaker was found in the {articles} articles",
+        "duplicates": "no article is in the articles mart",
+        "rejects": "no input was quarantined",
+    }
+
+
 def _summits(frame: pl.DataFrame, limit: int) -> list[str]:
-    """The summits with the most articles first (at most `limit` panels)."""
+    """The corpus-wide panel first, then the summits with the most articles (at most `limit` panels)."""
     ranked = frame.group_by("summit").agg(pl.col("articles").sum()).sort(["articles", "summit"], descending=[True, False])
-    return ranked["summit"].head(limit).to_list()
+    names = ranked["summit"].to_list()
+    ordered = [ALL_ARTICLES] * (ALL_ARTICLES in names) + [name for name in names if name != ALL_ARTICLES]
+    return ordered[:limit]
 
 
 def coverage_figure(coverage: pl.DataFrame) -> go.Figure:
@@ -81,6 +102,7 @@ def coverage_figure(coverage: pl.DataFrame) -> go.Figure:
     figure.update_xaxes(type="date", tickformat="%d %b %Y", **({"dtick": 86_400_000} if days <= 14 else {}))
     figure.update_yaxes(title_text="articles", rangemode="tozero")
     figure.update_layout(title="Articles per day and outlet, per summit", height=max(420, 300 * len(summits)))
+    figure.update_yaxes(rangemode="tozero")
     return figure
 
 
@@ -98,22 +120,35 @@ def entities_figure(frame: pl.DataFrame, title: str) -> go.Figure:
             ),
             row=1, col=col,
         )  # fmt: skip
-    figure.update_xaxes(title_text="articles")
+    figure.update_xaxes(title_text="articles", rangemode="tozero")
     figure.update_layout(title=title)
     return figure
 
 
 def quotes_figure(frame: pl.DataFrame) -> go.Figure:
-    table = frame.pivot(on="outlet", index="speaker", values="quotes", aggregate_function="sum").fill_null(0)
-    outlets = [c for c in table.columns if c != "speaker"]
+    """Speakers (most quoted on top) × outlets (most quoting on the left); the colour scale starts at 0."""
+    speakers = _by_total(frame, "speaker")
+    outlets = _by_total(frame, "outlet")
+    table = (
+        frame.pivot(on="outlet", index="speaker", values="quotes", aggregate_function="sum")
+        .fill_null(0)
+        .join(pl.DataFrame({"speaker": speakers[::-1]}), on="speaker", how="right")  # heatmap rows go bottom-up
+        .fill_null(0)
+    )
     figure = go.Figure(
         go.Heatmap(
-            z=table.select(outlets).rows(), x=outlets, y=table["speaker"].to_list(), colorscale="Blues",
+            z=table.select(outlets).rows(), x=outlets, y=table["speaker"].to_list(), colorscale="Blues", zmin=0,
             hovertemplate="%{y} quoted by %{x}: %{z}<extra></extra>",
         )
     )  # fmt: skip
     figure.update_layout(title="Who quoted whom: quotes per speaker and outlet")
     return figure
+
+
+def _by_total(frame: pl.DataFrame, column: str) -> list[str]:
+    """Values of `column` by their total quotes, largest first (ties by name)."""
+    totals = frame.group_by(column).agg(pl.col("quotes").sum()).sort(["quotes", column], descending=[True, False])
+    return totals[column].to_list()
 
 
 def duplicates_figure(frame: pl.DataFrame) -> go.Figure:
@@ -141,8 +176,8 @@ def _section(title: str, body: str) -> str:
     return f'<section><h2>{html.escape(title)}</h2>\n{body}\n</section>'
 
 
-def _chart_or_note(frame: pl.DataFrame | None, missing_what: str, build, div_id: str) -> str:
-    note = _no_data(frame, missing_what)
+def _chart_or_note(frame: pl.DataFrame | None, missing_what: str, build, div_id: str, why_empty: str) -> str:
+    note = _no_data(frame, missing_what, why_empty)
     if note:
         return f'<p class="no-data">{html.escape(note)}</p>'
     return f'<div class="chart">{_figure_html(build(frame), div_id)}</div>'
@@ -154,29 +189,40 @@ def render_report(data: ReportData, title: str = "newsflow coverage report") -> 
         f'<p class="note">{data.undated_articles} undated article(s) are not on the timeline.</p>'
         if data.undated_articles else ""
     )  # fmt: skip
+    why = empty_reasons(data)
     sections = [
         _section(
             "Coverage timeline",
-            _chart_or_note(data.coverage, "the coverage mart", coverage_figure, "chart-coverage") + undated,
+            _chart_or_note(data.coverage, "the coverage mart", coverage_figure, "chart-coverage", why["coverage"])
+            + undated,
         ),
         _section(
             "Top people",
-            _chart_or_note(data.top_people, "the entity mart", lambda f: entities_figure(f, "Most covered people, per summit"), "chart-people"),
+            _chart_or_note(
+                data.top_people, "the entity mart", lambda f: entities_figure(f, "Most covered people: all articles and per summit"),
+                "chart-people", why["people"],
+            ),
         ),
         _section(
             "Top places",
-            _chart_or_note(data.top_places, "the entity mart", lambda f: entities_figure(f, "Most covered places, per summit"), "chart-places"),
+            _chart_or_note(
+                data.top_places, "the entity mart", lambda f: entities_figure(f, "Most covered places: all articles and per summit"),
+                "chart-places", why["places"],
+            ),
         ),
         _section(
             "Who quoted whom",
-            _chart_or_note(data.quotes, "quote attribution (the quotes table)", quotes_figure, "chart-quotes"),
+            _chart_or_note(data.quotes, "quote attribution (the quotes table)", quotes_figure, "chart-quotes", why["quotes"]),
         ),
         _section(
             "Duplicates and syndication",
-            _chart_or_note(data.duplicates, "the articles mart", duplicates_figure, "chart-duplicates"),
+            _chart_or_note(data.duplicates, "the articles mart", duplicates_figure, "chart-duplicates", why["duplicates"]),
         ),
-        _section("Rejects", _chart_or_note(data.rejects, "the rejects staging view", rejects_figure, "chart-rejects")),
-    ]
+        _section(
+            "Rejects",
+            _chart_or_note(data.rejects, "the rejects staging view", rejects_figure, "chart-rejects", why["rejects"]),
+        ),
+    ]  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

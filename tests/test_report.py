@@ -134,3 +134,53 @@ def test_summits_and_quotes_fill_every_chart(db_path, tmp_path):
     dom = chromium(page, tmp_path, "--dump-dom")
     assert all(rendered_charts(dom.stdout).values()), rendered_charts(dom.stdout)
     assert '<pre id="js-errors"></pre>' in dom.stdout and console_errors(dom.stderr) == []
+
+
+def test_people_and_places_corpus_wide_first_then_per_summit(db_path):
+    build_analyst_warehouse(db_path)
+    tag_summits(db_path)
+    with open_reader(db_path) as con:
+        data = collect_report(con)
+    summits = data.top_people["summit"].unique(maintain_order=True).to_list()
+    assert summits[0] == "all articles" and "Hanoi summit" in summits
+    overall = data.top_people.filter(data.top_people["summit"] == "all articles")
+    assert overall["canonical_name"].to_list()[:2] == ["Donald Trump", "Kim Jong Un"]
+
+
+def test_empty_states_say_why(db_path):
+    from reports.data import ReportData
+    from reports.html import render_report
+
+    build_analyst_warehouse(db_path)
+    with open_reader(db_path) as con:
+        data = collect_report(con)
+    undated = ReportData(**{**data.__dict__, "coverage": data.coverage.clear(), "undated_articles": data.totals["articles"]})
+    page = render_report(undated)
+    assert f"none of the {data.totals['articles']} articles has a publication date" in page
+    empty = ReportData(**{**data.__dict__, "totals": {**data.totals, "articles": 0}, "quotes": data.coverage.clear()})
+    assert "the warehouse holds no articles yet" in render_report(empty)
+
+
+def test_quote_heatmap_sorted_from_zero_without_unresolved_pronouns(db_path):
+    import polars as pl
+
+    from reports.html import quotes_figure
+
+    build_analyst_warehouse(db_path)
+    with open_warehouse(db_path) as con:
+        con.execute(
+            "insert into quotes (quote_id, article_id, kind, text, start_char, end_char, speaker_text, speaker_entity_id, confidence)"
+            " values ('q1', '/inbox/summit.jsonl#1', 'direct', 'Es ist eine Ehre', 0, 5, 'Trump', 'PER:donald-trump', 0.9),"
+            " ('q2', '/inbox/summit.jsonl#1', 'direct', 'Wir werden sehen', 6, 9, 'er', null, 0.5),"
+            " ('q3', '/inbox/summit.jsonl#2', 'direct', 'Nein', 0, 4, 'Er', null, 0.5),"
+            " ('q4', '/inbox/summit.jsonl#4', 'direct', 'Nous verrons', 0, 5, 'Kim', 'PER:kim-jong-un', 0.8),"
+            " ('q5', '/inbox/summit.jsonl#3', 'direct', 'Gut', 0, 3, 'Kim', 'PER:kim-jong-un', 0.8)"
+        )
+    with open_reader(db_path) as con:
+        data = collect_report(con)
+    assert set(data.quotes["speaker"]) == {"Donald Trump", "Kim Jong Un"}
+    heatmap = quotes_figure(data.quotes).data[0]
+    assert heatmap.zmin == 0
+    assert list(heatmap.y) == ["Donald Trump", "Kim Jong Un"]  # bottom-up: the most quoted (Kim, 2) on top
+    assert list(heatmap.x)[0] in {"Le Monde", "Standard", "Spiegel"} and len(set(heatmap.x)) == len(heatmap.x)
+    assert pl.DataFrame({"z": [sum(row) for row in heatmap.z]})["z"].to_list() == [1, 2]

@@ -12,7 +12,7 @@ final as (
         language,
         published_at,
         cast(timezone('UTC', published_at) as date) as published_date,
-        coalesce(nullif(trim(outlet), ''), '(unknown)') as outlet,
+        nullif(trim(outlet), '') as outlet,
         url,
         author,
         n_words,
@@ -25,14 +25,14 @@ final as (
 
 select * from final;
 
-comment on view stg_articles is 'Staging view of articles: one row per article, outlet never empty, UTC publication date.';
+comment on view stg_articles is 'Staging view of articles: one row per article, an empty outlet as null, UTC publication date.';
 comment on column stg_articles.article_id is 'Stable article id (articles.article_id).';
 comment on column stg_articles.title is 'Headline, when the source has one.';
 comment on column stg_articles.text is 'Normalized article text; mention and quote offsets index it.';
 comment on column stg_articles.language is 'ISO 639-1 language of the article.';
 comment on column stg_articles.published_at is 'Publication time (UTC), null when unknown.';
 comment on column stg_articles.published_date is 'Publication date in UTC, null when unknown.';
-comment on column stg_articles.outlet is 'Publishing outlet; "(unknown)" when the source names none.';
+comment on column stg_articles.outlet is 'Publishing outlet; null when the source names none (reports show "(unknown)").';
 comment on column stg_articles.url is 'Canonical URL, when known.';
 comment on column stg_articles.author is 'Author or byline.';
 comment on column stg_articles.n_words is 'Whitespace-separated words in the text.';

@@ -53,7 +53,7 @@ select * from final;
 comment on view mart_articles is 'Articles with outlet, language, date, summits, distinct story and entity counts.';
 comment on column mart_articles.article_id is 'Article.';
 comment on column mart_articles.title is 'Headline.';
-comment on column mart_articles.outlet is 'Publishing outlet ("(unknown)" when not named).';
+comment on column mart_articles.outlet is 'Publishing outlet (null when not named; reports show "(unknown)").';
 comment on column mart_articles.language is 'ISO 639-1 language.';
 comment on column mart_articles.published_at is 'Publication time (UTC).';
 comment on column mart_articles.published_date is 'Publication date (UTC).';

@@ -26,7 +26,7 @@ select * from final;
 comment on view mart_summit_outlet_entities is 'Entities each outlet named in the coverage of each summit, with articles, distinct stories and mentions.';
 comment on column mart_summit_outlet_entities.summit_id is 'Summit.';
 comment on column mart_summit_outlet_entities.summit_name is 'Human-readable summit name.';
-comment on column mart_summit_outlet_entities.outlet is 'Publishing outlet ("(unknown)" when the source names none).';
+comment on column mart_summit_outlet_entities.outlet is 'Publishing outlet (null when the source names none).';
 comment on column mart_summit_outlet_entities.entity_id is 'Canonical entity.';
 comment on column mart_summit_outlet_entities.canonical_name is 'Preferred name of the entity.';
 comment on column mart_summit_outlet_entities.entity_type is 'PER, LOC, ORG or MISC.';

@@ -1,9 +1,9 @@
 -- name: report_coverage_daily
 -- Articles and distinct stories per day and outlet (dated articles only).
-select published_date, outlet, cast(sum(articles) as bigint) as articles, cast(sum(stories) as bigint) as stories
+select published_date, coalesce(outlet, '(unknown)') as outlet, cast(sum(articles) as bigint) as articles, cast(sum(stories) as bigint) as stories
 from mart_coverage_daily
 where published_date is not null
-group by published_date, outlet
+group by all
 order by published_date, outlet;
 
 -- name: report_undated_articles
@@ -26,27 +26,41 @@ order by articles desc, mentions desc, canonical_name
 limit $limit;
 
 -- name: report_quotes_by_outlet
--- Quotes per speaker and outlet for the most quoted speakers.
+-- Quotes per speaker and outlet for the most quoted speakers. A pronoun the
+-- quote stage could not resolve to a person ("er", "Er", "she") is no speaker
+-- of its own: it is left out (resolved ones are counted under their person).
 -- param: limit integer = 20  speakers to show
-with top_speakers as (
-    select speaker from mart_quotes_by_speaker
+with named as (
+    select * from mart_quotes_by_speaker
+    where speaker_entity_id is not null
+       or lower(speaker) not in (
+           'er', 'sie', 'es', 'ich', 'wir', 'ihr', 'man', 'he', 'she', 'it', 'they', 'i', 'we', 'you',
+           'il', 'elle', 'ils', 'elles', 'on', 'je', 'nous', 'vous'
+       )
+),
+
+top_speakers as (
+    select speaker from named
     group by speaker order by sum(quotes) desc, speaker limit $limit
 )
-select q.speaker, q.outlet, q.quotes, q.stories
-from mart_quotes_by_speaker as q
+
+select q.speaker, coalesce(q.outlet, '(unknown)') as outlet, cast(sum(q.quotes) as bigint) as quotes,
+    cast(sum(q.stories) as bigint) as stories
+from named as q
 join top_speakers using (speaker)
-order by q.speaker, q.outlet;
+group by all
+order by q.speaker, outlet;
 
 -- name: report_duplicates_by_outlet
 -- Articles, distinct stories and the share of copies per outlet.
 select
-    outlet,
+    coalesce(outlet, '(unknown)') as outlet,
     count(*) as articles,
     count(distinct story_id) as stories,
     count(*) filter (where not is_story_original) as copies,
     round(count(*) filter (where not is_story_original) / count(*), 4) as copy_share
 from mart_articles
-group by outlet
+group by all
 order by articles desc, outlet;
 
 -- name: report_rejects
@@ -59,11 +73,11 @@ order by rejects desc, stage, reason;
 -- name: report_summit_coverage_daily
 -- Articles and distinct stories per summit, day and outlet (dated articles only).
 select
-    summit_name as summit, published_date, outlet,
+    summit_name as summit, published_date, coalesce(outlet, '(unknown)') as outlet,
     cast(sum(articles) as bigint) as articles, cast(sum(stories) as bigint) as stories
 from mart_summit_coverage_daily
 where published_date is not null
-group by summit_name, published_date, outlet
+group by all
 order by summit, published_date, outlet;
 
 -- name: report_summit_top_entities
