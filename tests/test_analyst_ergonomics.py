@@ -192,3 +192,36 @@ def test_wrong_config_types_name_the_file_or_variable(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"NEWSFLOW_LANGUAGE__LANGUAGES": '"de"'})
     assert "environment variable NEWSFLOW_LANGUAGE__LANGUAGES" in str(caught.value)
+
+
+def test_the_read_snapshot_gets_the_warehouse_permissions(db_path):
+    import os
+    import stat
+
+    from warehouse.connection import open_warehouse
+    from warehouse.snapshot import publish_snapshot, snapshot_path
+
+    with open_warehouse(db_path):
+        pass
+    os.chmod(db_path, 0o644)
+    publish_snapshot(db_path)
+    assert stat.S_IMODE(os.stat(snapshot_path(db_path)).st_mode) == 0o644
+    os.chmod(db_path, 0o640)
+    publish_snapshot(db_path)
+    assert stat.S_IMODE(os.stat(snapshot_path(db_path)).st_mode) == 0o640
+
+
+def test_mart_articles_outlet_stays_null_when_unnamed(db_path):
+    from tests.analyst_data import build_analyst_warehouse
+    from warehouse.connection import open_warehouse
+    from warehouse.models import apply_models
+
+    warehouse = build_analyst_warehouse(db_path)
+    with open_warehouse(warehouse) as con:
+        con.execute("update articles set outlet = '  ' where article_id = '/inbox/summit.jsonl#5'")
+        con.execute("update articles set outlet = null where article_id = '/inbox/summit.jsonl#4'")
+        apply_models(con)
+        outlets = dict(con.execute("select article_id, outlet from mart_articles").fetchall())
+        report = con.execute("select outlet from (select coalesce(outlet, '(unknown)') as outlet from mart_articles) where outlet = '(unknown)'").fetchall()
+    assert outlets["/inbox/summit.jsonl#5"] is None and outlets["/inbox/summit.jsonl#4"] is None
+    assert len(report) == 2

@@ -75,6 +75,7 @@ def publish_snapshot(db_path: str | Path) -> Path | None:
         remove_abandoned_copies(target)
         shutil.copyfile(db_path, temporary)
         stat = os.stat(db_path)
+        os.chmod(temporary, stat.st_mode & 0o7777)  # readers of the warehouse may read its snapshot (mkstemp: 0600)
         os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         os.replace(temporary, target)
     except BaseException:
