@@ -16,12 +16,13 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, tags, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
 from flows.artifacts import publish_run_artifacts
+from flows.console_errors import install_one_line_failures
 from flows.post_load import POST_LOAD_STEPS
 from flows.progress import ArtifactProgress, RunProgress
 from flows.runners import describe as describe_runner
@@ -47,6 +48,9 @@ from warehouse.models import refresh_models
 from warehouse.runs import close_abandoned_runs, finish_run, new_run_id, start_run
 from warehouse.snapshot import SnapshotPublisher, defer_publishing
 from warehouse.storage import resource_error
+
+install_one_line_failures()  # a failed task or flow with a NewsflowError logs one line, not tracebacks
+AD_HOC_TAGS = ("newsflow", "ad-hoc")  # served runs carry their deployment's tags ("newsflow")
 
 
 @dataclass
@@ -102,7 +106,7 @@ def resolve_db(settings: Settings, db: str | None) -> Path:
     return Path(db or settings.warehouse.path).expanduser().resolve()
 
 
-@task(name="discover", cache_policy=NO_CACHE)
+@task(name="discover", task_run_name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str], settings: Settings, ledger: pl.DataFrame) -> pl.DataFrame:
     found = discover_files(paths, settings.input.include, settings.input.exclude)
     return plan_changes(found, ledger, settings.input.trust_mtime, settings.limits.max_file_bytes)
@@ -375,3 +379,9 @@ def _flow_run_id() -> str | None:
     run = flow_run.get_id()
     return str(run) if run else None
 
+
+
+def run_ad_hoc(**parameters) -> dict:
+    """`build_corpus` as `newsflow run` starts it: tagged, so the UI tells it from the scheduled runs."""
+    with tags(*AD_HOC_TAGS):
+        return build_corpus(**parameters)

@@ -10,7 +10,7 @@ from warehouse.connection import open_warehouse
 from warehouse.dedup import cluster_warehouse
 
 
-@task(name="cluster-duplicates", cache_policy=NO_CACHE)
+@task(name="cluster-duplicates", task_run_name="cluster-duplicates", cache_policy=NO_CACHE)
 def cluster_duplicates(db_path: Path, run_id: str, settings: Settings) -> dict:
     """Match every article's LSH bands against the warehouse and rewrite clusters (warehouse/dedup.py)."""
     timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit

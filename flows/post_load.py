@@ -24,7 +24,7 @@ PostLoadStep = Callable[[Path, str, Settings], dict]
 POST_LOAD_STEPS: list[PostLoadStep] = []
 
 
-@task(name="search-index", cache_policy=NO_CACHE)
+@task(name="search-index", task_run_name="search-index", cache_policy=NO_CACHE)
 def refresh_search_index(db_path: Path, run_id: str, settings: Settings) -> dict:
     """Rebuild the BM25 full-text index, only when articles changed (warehouse/fts.py)."""
     timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
@@ -33,7 +33,7 @@ def refresh_search_index(db_path: Path, run_id: str, settings: Settings) -> dict
     return {"rebuilt": outcome.rebuilt, "articles": outcome.articles, "seconds": round(outcome.seconds, 3)}
 
 
-@task(name="summits-key-terms", cache_policy=NO_CACHE)
+@task(name="summits-key-terms", task_run_name="summits-key-terms", cache_policy=NO_CACHE)
 def summits_and_key_terms(db_path: Path, run_id: str, settings: Settings) -> dict:
     """Write the summit calendar; rank key terms per article and summit by TF-IDF (warehouse/key_terms.py),
     when what they derive from changed."""

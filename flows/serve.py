@@ -9,11 +9,14 @@ Each run reads only new or changed files: the warehouse's ledger skips the rest.
 Runs of the deployment start in a subprocess importing `flows.build_corpus`.
 """
 
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.exceptions import TerminationSignal
+from prefect.runner import Runner
 from prefect.schedules import Cron, Interval, Schedule
 
 from flows.build_corpus import build_corpus, resolve_db
@@ -21,6 +24,7 @@ from newsflow.errors import ConfigError
 from newsflow.settings import ScheduleSettings, Settings
 
 TAGS = ("newsflow",)
+FINISH_POLL_SECONDS = 0.5
 
 
 def schedule_of(schedule: ScheduleSettings) -> Schedule:
@@ -66,8 +70,39 @@ def inbox_deployment(settings: Settings, parameters: dict | None = None, name: s
     )
 
 
-def serve_inboxes(deployment: RunnerDeployment) -> None:
-    """Register the deployment and run its scheduled runs until SIGTERM or Ctrl-C (pauses the schedule)."""
-    from prefect import serve
+class FinishingRunner(Runner):
+    """A Runner that, on SIGTERM, submits no new run and lets the run in progress finish before it stops.
 
-    serve(deployment, limit=1, pause_on_shutdown=True)
+    Prefect's own Runner cancels the run in progress on SIGTERM: a deploy or a
+    `systemctl stop` would then throw away a half-done batch every time.
+    """
+
+    def handle_sigterm(self, *args, **kwargs) -> None:
+        if not self.started or self.stopping or self._loop is None:
+            super().handle_sigterm(*args, **kwargs)
+            return
+        self._logger.info("SIGTERM received: no new runs; the run in progress finishes, then newsflow serve stops")
+        self.stopping = True  # Runner._get_and_submit_flow_runs submits nothing more
+        self._scheduled_run_poller.stopping = True  # ... nor does the poller's loop
+        self.execute_in_background(self._finish_then_stop)
+
+    def runs_in_flight(self) -> int:
+        submitting = self._limiter.borrowed_tokens if self._limiter is not None else 0
+        return max(submitting, self._process_manager.flow_run_count())
+
+    async def _finish_then_stop(self) -> None:
+        while self.runs_in_flight():
+            await asyncio.sleep(FINISH_POLL_SECONDS)
+        await self.astop()
+
+
+def serve_inboxes(deployment: RunnerDeployment) -> None:
+    """Register the deployment and run its scheduled runs until SIGTERM or Ctrl-C (pauses the schedule).
+
+    SIGTERM lets a run in progress finish first (FinishingRunner); Ctrl-C stops at once."""
+    runner = FinishingRunner(pause_on_shutdown=True, limit=1)
+    runner.add_deployment(deployment)
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        pass

@@ -80,9 +80,11 @@ def render_markdown(report: RunReport, stages: list[dict] | None = None, insight
 
 
 def _quote(row: dict) -> str:
+    """One list item per quote, its speaker on the same line: blockquotes in a row run together in
+    the Prefect UI, so that each "— Speaker" read as the header of the next quote."""
     source = ", ".join(f"*{_cell(v)}*" if k == "title" else _cell(v) for k, v in row.items() if k in ("title", "outlet") and v)
-    by = _cell(row["speaker"] or "unknown speaker") + (f", {source}" if source else "")
-    return f"> {_cell(row['quote'])}\n>\n> — {by}\n"
+    by = f"**{_cell(row['speaker'] or 'unknown speaker')}**" + (f", {source}" if source else "")
+    return f"1. “{_cell(row['quote'])}” — {by}"
 
 
 def _or_dash(value) -> str:

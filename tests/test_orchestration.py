@@ -216,7 +216,11 @@ def test_markdown_summary_has_stages_rejects_new_entities_and_quotes():
     assert "| read | 3 files | 1 articles from 3 files | 2 | 0.5 |" in markdown
     assert "| empty | 2 | read |" in markdown and "| text_too_short | 1 | prepare |" in markdown
     assert "## New entities (2)" in markdown and "| Wladimir Putin | PER | Q7747 | 1 | 1 |" in markdown
-    assert "> Wir hatten ein sehr gutes Treffen" in markdown and "— Donald Trump, *Zweiter Gipfel*, y" in markdown
+    quote_lines = [line for line in markdown.splitlines() if line.startswith("1. “")]
+    assert quote_lines and all(line.count("”") == 1 and " — **" in line for line in quote_lines)
+    trump = next(line for line in quote_lines if "Wir hatten ein sehr gutes Treffen" in line)
+    assert trump.endswith("— **Donald Trump**, *Zweiter Gipfel*, y")  # the quote and its speaker on one line
+    assert not any(line.startswith(">") for line in markdown.splitlines())
 
 
 # --- real flow runs --------------------------------------------------------------------------

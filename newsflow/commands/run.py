@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     prepare_prefect_env()
     import duckdb
 
-    from flows.build_corpus import build_corpus  # Prefect is imported only for runs
+    from flows.build_corpus import run_ad_hoc  # Prefect is imported only for runs
     from flows.console_errors import known_failures_in_one_line
     from flows.summary import render_text
     from warehouse.connection import open_warehouse
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     db_path = db_path_of(args)
     with stage_progress(enabled=args.progress), known_failures_in_one_line(db_path):
         try:
-            result = build_corpus(paths=args.paths or None, db=args.db, config=args.config, languages=args.languages)
+            result = run_ad_hoc(paths=args.paths or None, db=args.db, config=args.config, languages=args.languages)
         except (OSError, duckdb.Error) as error:  # the lock or the first write, before the run could record itself
             storage = resource_error(error, db_path)
             if storage is None:
