@@ -81,7 +81,7 @@ class FinishingRunner(Runner):
         if not self.started or self.stopping or self._loop is None:
             super().handle_sigterm(*args, **kwargs)
             return
-        self._logger.info("SIGTERM received: no new runs; the run in progress finishes, then newsflow serve stops")
+        print("newsflow serve: SIGTERM received: no new runs; the run in progress finishes, then it stops", flush=True)
         self.stopping = True  # Runner._get_and_submit_flow_runs submits nothing more
         self._scheduled_run_poller.stopping = True  # ... nor does the poller's loop
         self.execute_in_background(self._finish_then_stop)

@@ -99,6 +99,18 @@ def runs_of(deployment_name: str):
     return asyncio.run(read())
 
 
+def start_run_when_served(name: str) -> bool:
+    """Ask the served deployment for a run now (False while `newsflow serve` has not registered it yet)."""
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        run_deployment(name=name, timeout=0)
+    except ObjectNotFound:
+        return False
+    return True
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_serve_lets_the_run_in_progress_finish_on_sigterm(tmp_path):
@@ -116,7 +128,10 @@ def test_serve_lets_the_run_in_progress_finish_on_sigterm(tmp_path):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:  # the interval schedule's first run starts right away
+        started = False
+        while time.monotonic() < deadline:
+            if not started:
+                started = start_run_when_served("build_corpus/sigterm-test")
             runs = runs_of("sigterm-test")
             if any(run.state_type is not None and run.state_type.value == "RUNNING" for run in runs):
                 break

@@ -45,6 +45,23 @@ def console_errors(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if "CONSOLE" in line and ("Uncaught" in line or "Error" in line)]
 
 
+TRUMP_QUOTE = ("q1", "#1", "Es ist eine Ehre", 0, "Trump", "PER:donald-trump")
+
+
+def insert_quotes(db_path: Path, *quotes: tuple) -> None:
+    """Direct quotes (id, article item "#N", text, start, speaker as written, speaker entity) in the analyst warehouse."""
+    rows = [
+        (quote_id, f"/inbox/summit.jsonl{item}", "direct", text, start, start + 5, speaker, entity, 0.9)
+        for quote_id, item, text, start, speaker, entity in quotes
+    ]
+    with open_warehouse(db_path) as con:
+        con.executemany(
+            "insert into quotes (quote_id, article_id, kind, text, start_char, end_char, speaker_text,"
+            " speaker_entity_id, confidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
 @pytest.fixture
 def report(db_path, tmp_path) -> Path:
     build_analyst_warehouse(db_path)
@@ -117,12 +134,7 @@ def test_report_command(db_path, tmp_path, capsys):
 def test_summits_and_quotes_fill_every_chart(db_path, tmp_path):
     build_analyst_warehouse(db_path)
     tag_summits(db_path)
-    with open_warehouse(db_path) as con:
-        con.execute(
-            "insert into quotes (quote_id, article_id, kind, text, start_char, end_char, speaker_text, speaker_entity_id, confidence)"
-            " values ('q1', '/inbox/summit.jsonl#1', 'direct', 'Es ist eine Ehre', 0, 5, 'Trump', 'PER:donald-trump', 0.9),"
-            " ('q2', '/inbox/summit.jsonl#4', 'direct', 'Nous verrons', 0, 5, 'Kim', 'PER:kim-jong-un', 0.8)"
-        )
+    insert_quotes(db_path, TRUMP_QUOTE, ("q2", "#4", "Nous verrons", 0, "Kim", "PER:kim-jong-un"))
     with open_reader(db_path) as con:
         data = collect_report(con)
     assert set(data.coverage["summit"]) == {"Hanoi summit", "Singapore summit"}
@@ -167,15 +179,14 @@ def test_quote_heatmap_sorted_from_zero_without_unresolved_pronouns(db_path):
     from reports.html import quotes_figure
 
     build_analyst_warehouse(db_path)
-    with open_warehouse(db_path) as con:
-        con.execute(
-            "insert into quotes (quote_id, article_id, kind, text, start_char, end_char, speaker_text, speaker_entity_id, confidence)"
-            " values ('q1', '/inbox/summit.jsonl#1', 'direct', 'Es ist eine Ehre', 0, 5, 'Trump', 'PER:donald-trump', 0.9),"
-            " ('q2', '/inbox/summit.jsonl#1', 'direct', 'Wir werden sehen', 6, 9, 'er', null, 0.5),"
-            " ('q3', '/inbox/summit.jsonl#2', 'direct', 'Nein', 0, 4, 'Er', null, 0.5),"
-            " ('q4', '/inbox/summit.jsonl#4', 'direct', 'Nous verrons', 0, 5, 'Kim', 'PER:kim-jong-un', 0.8),"
-            " ('q5', '/inbox/summit.jsonl#3', 'direct', 'Gut', 0, 3, 'Kim', 'PER:kim-jong-un', 0.8)"
-        )
+    insert_quotes(
+        db_path,
+        TRUMP_QUOTE,
+        ("q2", "#1", "Wir werden sehen", 6, "er", None),
+        ("q3", "#2", "Nein", 0, "Er", None),
+        ("q4", "#4", "Nous verrons", 0, "Kim", "PER:kim-jong-un"),
+        ("q5", "#3", "Gut", 0, "Kim", "PER:kim-jong-un"),
+    )
     with open_reader(db_path) as con:
         data = collect_report(con)
     assert set(data.quotes["speaker"]) == {"Donald Trump", "Kim Jong Un"}
