@@ -59,17 +59,17 @@ def test_a_failed_run_logs_its_code_and_fix_in_one_line(tmp_path):
 
     collect = Collect()
     loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.addHandler(collect)
+    saved = [(logger.level, logger.handlers, logger.propagate) for logger in loggers]
+    for logger in loggers:  # only the collector sees them (the console of an earlier test may be closed)
         logger.setLevel(logging.DEBUG)
+        logger.handlers, logger.propagate = [collect], False
     try:
         with pytest.raises(ConfigError):
             build_corpus(paths=[str(tmp_path / "missing")], db=str(tmp_path / "news.duckdb"))
     finally:
-        for logger, level in zip(loggers, levels):
-            logger.removeHandler(collect)
+        for logger, (level, handlers, propagate) in zip(loggers, saved):
             logger.setLevel(level)
+            logger.handlers, logger.propagate = handlers, propagate
     errors = [r for r in collect.records if r.levelno >= logging.ERROR]
     assert errors, [r.getMessage() for r in collect.records]
     for record in errors:
