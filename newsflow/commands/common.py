@@ -29,11 +29,16 @@ def db_path_of(args: argparse.Namespace, settings: Settings | None = None) -> Pa
 
 
 @contextmanager
-def read_warehouse(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the last committed state (warehouse/snapshot.py)."""
+def read_warehouse(args: argparse.Namespace, locked_down: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the last committed state (warehouse/snapshot.py).
+
+    `locked_down` (all but `export`, which writes its files through DuckDB): the engine
+    refuses every file, extension and setting change (warehouse/sandbox.py).
+    """
     from warehouse.snapshot import open_reader  # the published snapshot: never blocks a run
 
     settings = settings_of(args)
-    with open_reader(db_path_of(args, settings), timeout_seconds=settings.warehouse.read_timeout_seconds) as con:
+    timeout = settings.warehouse.read_timeout_seconds
+    with open_reader(db_path_of(args, settings), timeout_seconds=timeout, locked_down=locked_down) as con:
         yield con
 
