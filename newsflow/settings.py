@@ -33,6 +33,7 @@ class InputSettings:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     trust_mtime: bool
+    follow_links_outside: bool
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class LimitSettings:
     ratio_check_min_bytes: int
     max_archive_members: int
     max_archive_depth: int
+    max_items_per_file: int
+    rejects_per_reason: int
+    read_seconds_per_file: float
+    max_text_chars: int
 
 
 @dataclass(frozen=True)
@@ -355,6 +360,9 @@ def _check(settings: Settings) -> None:
         "limits.max_compression_ratio": settings.limits.max_compression_ratio,
         "limits.max_archive_members": settings.limits.max_archive_members,
         "limits.max_archive_depth": settings.limits.max_archive_depth,
+        "limits.max_items_per_file": settings.limits.max_items_per_file,
+        "limits.rejects_per_reason": settings.limits.rejects_per_reason,
+        "limits.max_text_chars": settings.limits.max_text_chars,
     }
     for key, value in positive.items():
         if value <= 0:
