@@ -47,8 +47,8 @@ def tie_prefect_server_to_this_process() -> None:
 
 
 def _guarded_popen(args, **kwargs):
-    """`python -m uvicorn …` as `python -m flows.server_guard <our pid> uvicorn …`."""
-    if list(args[1:3]) == ["-m", "uvicorn"]:
+    """`python -m uvicorn …` (any `python -m module …`) as `python -m flows.server_guard <our pid> uvicorn …`."""
+    if len(args) > 2 and args[1] == "-m":
         args = [args[0], "-m", __name__, str(os.getpid()), *args[2:]]
     return subprocess.Popen(args, **kwargs)
 

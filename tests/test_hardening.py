@@ -239,3 +239,47 @@ def test_the_run_lock_never_writes_through_a_symlink(tmp_path):
         with run_lock(db, wait_seconds=0.1):
             pass
     assert precious.read_text() == "keep me" and not run_in_progress(db)
+
+
+# -- item 8: the temporary Prefect server ends with its run ----------------------------------------
+
+
+def test_a_server_started_through_the_guard_exits_when_its_parent_is_killed(tmp_path):
+    """A parent starts a long-lived module through flows.server_guard (as a run starts uvicorn), then is killed -9."""
+    import signal
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "child.pid"
+    parent_code = (
+        "import os, subprocess, sys, time\n"
+        "from flows.server_guard import _guarded_popen\n"
+        "child = _guarded_popen([sys.executable, '-m', 'http.server', '0', '--bind', '127.0.0.1'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], cwd=Path(__file__).parents[1])
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child = int(pid_file.read_text())
+    time.sleep(1.5)
+    assert _alive(child)  # the server runs while its parent does
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if not _alive(child):
+            return
+        time.sleep(0.2)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the guarded child outlived its killed parent")
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie nobody reaped yet has exited)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
