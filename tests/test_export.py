@@ -90,7 +90,9 @@ def test_refuses_a_non_empty_directory_unless_overwrite(warehouse, tmp_path):
             export_warehouse(con, out, "parquet")
         with pytest.raises(WarehouseError, match="not a newsflow export"):
             export_warehouse(con, out, "parquet", overwrite=True)
-        assert (out / "keep.txt").read_text() == "mine"
+        with pytest.raises(WarehouseError, match="holds the warehouse file"):
+            export_warehouse(con, warehouse.parent, "csv", overwrite=True)
+        assert (out / "keep.txt").read_text() == "mine" and warehouse.exists()
         previous = tmp_path / "previous"
         export_warehouse(con, previous, "csv")
         (previous / "stale.txt").write_text("from an older export")

@@ -23,9 +23,8 @@ from transforms.ingest import aggregated, read_inputs
 from transforms.long_texts import cut_long_texts, cut_text
 from transforms.readers import ReadOptions, read_file
 from transforms.rejects import Reject, RejectReason
-from warehouse.export import export_warehouse
 from warehouse.lock import run_in_progress, run_lock
-from warehouse.snapshot import open_reader, snapshot_path
+from warehouse.snapshot import snapshot_path
 
 ALL = ["**/*"]
 
@@ -213,21 +212,6 @@ def test_sql_output_never_overwrites_the_warehouse_or_its_snapshot(warehouse, tm
         assert main(["sql", "--db", str(warehouse), "--format", "csv", "--output", str(target), "select 1"]) == 1
         assert "is the warehouse or one of its files" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in before} == before
-
-
-def test_export_overwrite_replaces_only_a_previous_export(warehouse, tmp_path):
-    precious = tmp_path / "project"
-    precious.mkdir()
-    (precious / "code.py").write_text("keep me")
-    with open_reader(warehouse) as con:
-        with pytest.raises(WarehouseError, match="not a newsflow export"):
-            export_warehouse(con, precious, "csv", overwrite=True)
-        with pytest.raises(WarehouseError, match="holds the warehouse file"):
-            export_warehouse(con, warehouse.parent, "csv", overwrite=True)
-        export_warehouse(con, tmp_path / "export", "csv")
-        export_warehouse(con, tmp_path / "export", "csv", overwrite=True)  # a previous export: replaced
-    assert (precious / "code.py").read_text() == "keep me"
-    assert json.loads((tmp_path / "export" / "manifest.json").read_text())["format"] == "csv"
 
 
 def test_the_run_lock_never_writes_through_a_symlink(tmp_path):

@@ -18,15 +18,7 @@ import duckdb
 import pytest
 
 from tests.hostile_inputs import NOT_TEXT_CODECS, write_hostile_inbox
-
-FAST_CONFIG = """
-[language]
-languages = ["de"]
-default = "de"
-
-[nlp]
-ner_models_dir = ""
-"""
+from tests.test_hostile_scale import FAST_CONFIG  # German only, no trained NER model: readers and limits as usual
 PEAK_RSS_LIMIT_MB = 2048
 
 

@@ -35,12 +35,7 @@ _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def read_json(
-    path: str,
-    text: str,
-    encoding: str,
-    *,
-    max_depth: int,
-    field_map: Mapping[str, Sequence[str]] | None,
+    path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None,
     max_items: int = 10_000,
 ) -> ReadResult:
     """Read a .json document (one article or many; a top-level array streamed, at most `max_items` kept)."""
@@ -73,12 +68,7 @@ def read_json(
 
 
 def read_jsonl(
-    path: str,
-    text: str,
-    encoding: str,
-    *,
-    max_depth: int,
-    field_map: Mapping[str, Sequence[str]] | None,
+    path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None,
     max_items: int = 10_000,
 ) -> ReadResult:
     """Read JSON Lines: each non-blank line is one article (at most `max_items`); blank lines are skipped."""
