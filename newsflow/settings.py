@@ -25,6 +25,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_DIR / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 ENV_PREFIX = "NEWSFLOW_"
+SPACY_MAX_LENGTH = 1_000_000  # spaCy refuses longer texts (E088): limits.max_text_chars stays within it
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,11 @@ def _check(settings: Settings) -> None:
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key {key!r} must be positive, got {value}")
+    if settings.limits.max_text_chars > SPACY_MAX_LENGTH:
+        raise ConfigError(
+            f"config key 'limits.max_text_chars' must be at most {SPACY_MAX_LENGTH:,} (spaCy's max_length), "
+            f"got {settings.limits.max_text_chars:,}"
+        )
     _check_csv(settings.csv)
     languages = settings.language.languages
     if settings.language.default not in languages:

@@ -267,3 +267,39 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "State:\tZ" not in status
+
+
+def test_a_file_the_nlp_stage_fails_on_is_quarantined_and_the_batch_loads(tmp_path, monkeypatch):
+    """A bug in the NLP stage for one file's article: the batch is retried file by file, that file is internal_error."""
+    import flows.build_corpus as flow
+    from newsflow.settings import load_settings
+    from transforms.nlp.kb import load_kb
+
+    settings = load_settings(overrides={"language.languages": ["de"], "language.default": "de", "nlp.ner_models_dir": ""})
+    for name in ("a.txt", "boom.txt", "c.txt"):
+        (tmp_path / name).write_text(good_article(len(name)))
+    read = read_inputs(_planned(tmp_path))
+    real = flow.extract_entities
+
+    def faulty(articles, *args, **kwargs):
+        if any(path.endswith("boom.txt") for path in articles["source_path"]):
+            raise ValueError("a bug in a component")
+        return real(articles, *args, **kwargs)
+
+    monkeypatch.setattr(flow, "extract_entities", faulty)
+    logged: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = logged.append  # Prefect's logging set-up may keep records from the root logger
+    flow.log.addHandler(handler)
+    try:
+        batch = flow.process_batch(read, settings, load_kb(settings.nlp.kb_path), {})
+    finally:
+        flow.log.removeHandler(handler)
+    assert sorted(Path(p).name for p in batch.articles["source_path"]) == ["a.txt", "c.txt"]
+    assert batch.mentions.height > 0 and set(batch.mentions["article_id"]) <= set(batch.articles["article_id"])
+    (reject,) = batch.rejects.to_dicts()
+    assert (Path(reject["path"]).name, reject["stage"], reject["reason"]) == ("boom.txt", "nlp", "internal_error")
+    assert reject["detail"] == "ValueError: a bug in a component"
+    status = dict(batch.files.select(pl.col("path").str.split("/").list.last(), "status").iter_rows())
+    assert status == {"a.txt": "loaded", "boom.txt": "rejected", "c.txt": "loaded"}
+    assert len([r for r in logged if "boom.txt" in r.getMessage()]) == 1

@@ -7,6 +7,7 @@ item without text rejects only that item. Depth is checked by a linear scan
 before parsing, so hostile nesting never reaches the recursive parser.
 """
 
+import io
 import itertools
 import json
 import re
@@ -75,7 +76,7 @@ def read_jsonl(
     keyed: list[tuple[str, object]] = []
     rejects: list[Reject] = []
     more = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):  # one line at a time, not a list of all
         if not line.strip():
             continue
         if len(keyed) + len(rejects) >= max_items:
