@@ -69,3 +69,12 @@ def test_hostile_inputs_beside_good_articles(tmp_path):
     assert items[0] <= 102 and "4990000 item(s)" in items[1]  # 100 listed, one more_rejects, one too_many_items
     assert huge in loaded
     assert str(inbox.parent / "outside-secret.txt") not in loaded
+
+    def counts() -> tuple:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("select (select count(*) from articles), (select count(*) from rejects), (select count(*) from files)").fetchone()
+
+    first = counts()
+    again = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env, cwd=Path(__file__).parents[1])
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert counts() == first  # a rerun quarantines the never-read inputs again, replacing their rows

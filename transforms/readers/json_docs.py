@@ -77,6 +77,7 @@ def read_jsonl(
     rejects: list[Reject] = []
     more = 0
     for number, line in enumerate(io.StringIO(text, newline=None), start=1):  # one line at a time, not a list of all
+        line = line.removesuffix("\n")
         if not line.strip():
             continue
         if len(keyed) + len(rejects) >= max_items:
