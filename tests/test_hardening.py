@@ -196,6 +196,35 @@ def test_arbitrary_json_numbers_never_raise_out_of_the_read_stage(number, jsonl)
     assert result.articles.height + len(result.rejects) >= 1
 
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["articles", "items", "data", "a", "b"]), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(document=_JSON, keep=st.integers(0, 5), indent=st.sampled_from([None, 1]))
+def test_the_streamed_reader_cuts_only_the_item_list_and_counts_what_it_cut(document, keep, indent):
+    from transforms.readers.json_docs import CONTAINER_KEYS
+    from transforms.readers.json_stream import capped_document
+
+    text = json.dumps(document, indent=indent)
+    parsed, cut = capped_document(text, keep, CONTAINER_KEYS)
+    expected, items = json.loads(text), None
+    if isinstance(expected, list):
+        items = expected
+    elif isinstance(expected, dict):
+        key = next((k for k in CONTAINER_KEYS if isinstance(expected.get(k), list)), None)
+        items = expected[key] if key else None
+    assert cut == (max(len(items) - keep, 0) if items is not None else 0)
+    if isinstance(expected, dict):  # container lists cut to `keep`, everything else as json.loads reads it
+        expected = {k: v[:keep] if k in CONTAINER_KEYS and isinstance(v, list) else v for k, v in expected.items()}
+    elif isinstance(expected, list):
+        expected = expected[:keep]
+    assert parsed == expected
+
+
 # -- items 1, 6, 7: the warehouse and its files are never overwritten ------------------------------
 
 

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
-from transforms.readers.json_stream import array_items
+from transforms.readers.json_stream import capped_document
 from transforms.readers.records import ReadResult, article_row, articles_frame, rejected, with_more_items
 from transforms.rejects import Reject, RejectReason
 
@@ -42,12 +42,8 @@ def read_json(
     """Read a .json document (one article or many; a top-level array streamed, at most `max_items` kept)."""
     if (depth := json_depth(text)) > max_depth:
         return rejected(path, "parse", RejectReason.JSON_TOO_DEEP, f"nesting depth {depth} > {max_depth}")
-    more = 0
     try:
-        if text.lstrip().startswith("["):
-            document, more = array_items(text, max_items)
-        else:
-            document = json.loads(text)
+        document, more = capped_document(text, max_items, CONTAINER_KEYS)
     except json.JSONDecodeError as error:
         return rejected(path, "parse", RejectReason.INVALID_JSON, _where(error, error.lineno))
     except ValueError as error:  # a number Python will not convert (over 4,300 digits)
