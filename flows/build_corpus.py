@@ -27,7 +27,7 @@ from flows.post_load import POST_LOAD_STEPS
 from flows.progress import ArtifactProgress, RunProgress
 from flows.runners import describe as describe_runner
 from flows.runners import nlp_task_runner, nlp_worker, run_in_worker
-from newsflow.errors import TransientError
+from newsflow.errors import NewsflowError, TransientError
 from newsflow.settings import Settings, load_settings
 from transforms.dedup import syndication_children
 from transforms.coverage import CoverageCollector, coverage_components
@@ -144,8 +144,8 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
     analyse = partial(_analyse, settings=settings, kb=kb, pipelines=pipelines)
     try:
         entities, children = analyse(articles)
-    except MemoryError:
-        raise  # the run's memory limit: NF251 (warehouse/storage.py), not one article's fault
+    except (MemoryError, NewsflowError):
+        raise  # the memory limit (NF251), a missing model (NF230): the run's problem, not one article's
     except Exception:  # noqa: BLE001 -- find the files it came from; the batch goes on without them
         log.error("the NLP stage failed on a batch; retrying it file by file", exc_info=True)
         articles, entities, children, failed = _analyse_each_file(articles, analyse)
@@ -175,7 +175,7 @@ def _analyse_each_file(articles: pl.DataFrame, analyse):
     for (path,), group in articles.group_by("source_path", maintain_order=True):
         try:
             found, tables = analyse(group)
-        except MemoryError:
+        except (MemoryError, NewsflowError):
             raise
         except Exception as error:  # noqa: BLE001
             log.error("the NLP stage failed on %s; quarantined as internal_error", path, exc_info=True)
