@@ -52,13 +52,9 @@ def _array(text: str, position: int, keep: int) -> tuple[list[object], int, int]
             kept.append(item)
         else:
             more += 1
-        position = _skip(text, position)
-        if text.startswith(",", position):
-            position = _skip(text, position + 1)
-        elif text.startswith("]", position):
-            return kept, more, position + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position, closed = _after_value(text, position, "]")
+        if closed:
+            return kept, more, position
 
 
 def _object(text: str, position: int, keep: int, container_keys: Sequence[str]) -> tuple[dict, dict[str, int], int]:
@@ -81,13 +77,19 @@ def _object(text: str, position: int, keep: int, container_keys: Sequence[str]) 
         else:
             document[key], position = _DECODER.raw_decode(text, position)
             cut.pop(key, None)  # a later duplicate key wins, as in json.loads
-        position = _skip(text, position)
-        if text.startswith(",", position):
-            position = _skip(text, position + 1)
-        elif text.startswith("}", position):
-            return document, cut, position + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position, closed = _after_value(text, position, "}")
+        if closed:
+            return document, cut, position
+
+
+def _after_value(text: str, position: int, close: str) -> tuple[int, bool]:
+    """Past a value in an array or object: (where the next value starts, False) or (after `close`, True)."""
+    position = _skip(text, position)
+    if text.startswith(",", position):
+        return _skip(text, position + 1), False
+    if text.startswith(close, position):
+        return position + 1, True
+    raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
 
 
 def _skip(text: str, position: int) -> int:
