@@ -25,6 +25,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_DIR / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 ENV_PREFIX = "NEWSFLOW_"
+SPACY_MAX_LENGTH = 1_000_000  # spaCy refuses longer texts (E088): limits.max_text_chars stays within it
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class InputSettings:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     trust_mtime: bool
+    follow_links_outside: bool
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class LimitSettings:
     ratio_check_min_bytes: int
     max_archive_members: int
     max_archive_depth: int
+    max_items_per_file: int
+    rejects_per_reason: int
+    read_seconds_per_file: float
+    max_text_chars: int
 
 
 @dataclass(frozen=True)
@@ -391,10 +397,18 @@ def _check(settings: Settings) -> None:
         "limits.max_archive_members": settings.limits.max_archive_members,
         "limits.max_archive_depth": settings.limits.max_archive_depth,
         "html.fallback_ratio": settings.html.fallback_ratio,
+        "limits.max_items_per_file": settings.limits.max_items_per_file,
+        "limits.rejects_per_reason": settings.limits.rejects_per_reason,
+        "limits.max_text_chars": settings.limits.max_text_chars,
     }
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key {key!r} must be positive, got {value}")
+    if settings.limits.max_text_chars > SPACY_MAX_LENGTH:
+        raise ConfigError(
+            f"config key 'limits.max_text_chars' must be at most {SPACY_MAX_LENGTH:,} (spaCy's max_length), "
+            f"got {settings.limits.max_text_chars:,}"
+        )
     _check_csv(settings.csv)
     languages = settings.language.languages
     if settings.language.default not in languages:
