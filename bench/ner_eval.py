@@ -31,7 +31,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from newsflow.settings import load_settings  # noqa: E402
-from transforms.nlp.conll import GoldSentence, bio_spans, count_matches, prf, read_germeval  # noqa: E402
+from transforms.nlp.conll import GoldSentence, bio_spans, count_matches, prf, read_gold  # noqa: E402
 from transforms.nlp.extract import LABELS  # noqa: E402
 from transforms.nlp.kb import load_kb  # noqa: E402
 from transforms.nlp.pipelines import build_pipeline  # noqa: E402
@@ -54,7 +54,7 @@ def evaluate(
     path: Path, lang: str, models: list[str], kb_dir: Path, ner_dir: Path | None, limit: int | None, news_only: bool
 ) -> int:
     nlp, description = build_pipeline(lang, models, "fail", load_kb(kb_dir), ner_dir)
-    sentences = [s for s in read_germeval(path) if s.is_news or not news_only][:limit]
+    sentences = [s for s in read_gold(path) if s.is_news or not news_only][:limit]
     gold, ignored = gold_spans(sentences)
     docs = [Doc(nlp.vocab, words=s.tokens) for s in sentences]
     started = time.perf_counter()

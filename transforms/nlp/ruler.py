@@ -40,12 +40,12 @@ def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
     ]
 
 
-def add_kb_ruler(nlp: Language, kb: KnowledgeBase, **placement: str) -> None:
-    """Add the KB SpanRuler to `nlp` (placement: before=/after=/first=)."""
+def add_kb_ruler(nlp: Language, kb: KnowledgeBase, annotate_ents: bool = True, **placement: str) -> None:
+    """Add the KB SpanRuler to `nlp` (placement: before=/after=/first=); without `annotate_ents` it only records spans."""
     ruler = nlp.add_pipe(
         "span_ruler",
         name=RULER_NAME,
-        config={"spans_key": KB_SPANS_KEY, "annotate_ents": True, "overwrite": False},
+        config={"spans_key": KB_SPANS_KEY, "annotate_ents": annotate_ents, "overwrite": False},
         **placement,
     )
     ruler.add_patterns(kb_patterns(kb, nlp.lang))
