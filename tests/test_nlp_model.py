@@ -46,7 +46,8 @@ def test_trained_model_has_the_newsflow_labels_and_is_deterministic(tiny_model):
 
 def test_model_runs_after_kb_and_rules_and_keeps_their_entities(kb, tiny_model):
     nlp, description = embedded_pipeline("de", kb, tiny_model)
-    assert nlp.pipe_names[-1] == "ner" and nlp.pipe_names.index("kb_ruler") < nlp.pipe_names.index("ner")
+    assert nlp.pipe_names[-2:] == ["ner", "newsflow_doc_consistency"]
+    assert nlp.pipe_names.index("kb_ruler") < nlp.pipe_names.index("ner")
     assert description.startswith(f"embedded-de+kb:{kb.version}+ner:")
     ents = {(e.text, e.label_, e.ent_id_) for e in nlp("US-Präsident Donald Trump traf Kim Jong Un in Hanoi.").ents}
     assert {("Donald Trump", "PER", "PER:donald-trump"), ("Kim Jong Un", "PER", "PER:kim-jong-un")} <= ents

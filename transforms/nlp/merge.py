@@ -19,10 +19,13 @@ Two repairs of the model's labels follow, for names the KB does not know:
 * a place right after a known first name ("Michael Jackson", "Charles
   Kennedy" when the model missed the person) is the person's surname: the
   first name and the place become one PER span;
-* a KB surname matched alone ("Cohen") after capitalised words that are no
-  role, title or stop word ("Sacha Baron Cohen") takes them in: it is another
-  person with that surname, not the KB's. A sentence's first word only joins
-  when it is a known first name ("Yesterday Cohen" stays "Cohen").
+* a KB match right after capitalised words that are no role, title or stop
+  word and in no other entity is part of a longer unknown name and takes them
+  in, without the KB id: "Sacha Baron Cohen" is another person than the KB's
+  Cohen, "Liberal Democrats" another party than the KB's Democrats. A
+  sentence's first word only joins when it is a known first name
+  ("Yesterday Cohen" stays "Cohen"); a surname may also take in given names
+  the model labelled otherwise ("Sacha" ORG).
 """
 
 from spacy.language import Language
@@ -62,13 +65,19 @@ class KbMerge:
         return doc
 
     def _full_name(self, doc: Doc, span: Span, in_kb: set[int]) -> Span:
-        """A KB surname (PER without id) with the unknown given names before it, else the span."""
-        if span.id_ or span.label_ != "PER" or len(span) != 1 or span.start in in_kb:
+        """A KB match with the unknown capitalised name words before it (see module docstring), else the span."""
+        surname = not span.id_ and span.label_ == "PER" and len(span) == 1
+        if surname and span.start in in_kb:
             return span
         start = span.start
-        while start > 0 and span.start - start < MAX_NAME_WORDS and self._is_name_word(doc[start - 1], in_kb):
+        while (
+            start > 0
+            and span.start - start < MAX_NAME_WORDS
+            and self._is_name_word(doc[start - 1], in_kb)
+            and (surname or doc[start - 1].ent_iob_ == "O")
+        ):
             start -= 1
-        return span if start == span.start else Span(doc, start, span.end, label="PER")
+        return span if start == span.start else Span(doc, start, span.end, label=span.label)
 
     def _is_name_word(self, token, in_kb: set[int]) -> bool:
         if token.i in in_kb or not token.is_title or token.is_stop or token.lower_ in self.not_names or len(token) < 2:
@@ -99,6 +108,8 @@ def trim(span: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "'", "’s", "’")):
         end -= 1
+    while end > start + 1 and span.label_ in ("PERSON", "ORG") and not any(c.isalpha() for c in doc[end - 1].text):
+        end -= 1  # "Bolton Wanderers 2-0"
     if start == end:
         return None
     return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label, span_id=span.id)

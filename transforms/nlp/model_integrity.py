@@ -40,9 +40,9 @@ def installed_package_dir(module: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def verify_model(module: str) -> None:
-    """Raise ModelIntegrityError unless `module`'s installed files match its pinned digest."""
-    found = package_digest(installed_package_dir(module))
+def verify_model(module: str, package_dir: Path | None = None) -> None:
+    """Raise ModelIntegrityError unless `module`'s installed files (or `package_dir`'s) match its pinned digest."""
+    found = package_digest(package_dir or installed_package_dir(module))
     if found != PINNED_MODELS[module]:
         raise ModelIntegrityError(
             f"model package {module!r} differs from the pinned wheel (digest {found[:16]}…, "

@@ -32,7 +32,7 @@ import spacy
 from spacy.language import Language
 
 from transforms import keyterms  # noqa: F401  (registers newsflow_term_candidates)
-from transforms.nlp import boundaries, german, merge, sentences  # noqa: F401  (registers components)
+from transforms.nlp import boundaries, consistency, german, merge, sentences  # noqa: F401  (registers components)
 from newsflow.errors import PipelineUnavailableError
 from transforms.nlp.kb import KnowledgeBase
 from transforms.nlp.ruler import add_kb_ruler
@@ -122,6 +122,7 @@ def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None)
     if ner is not None:
         nlp.add_pipe("ner", source=ner)
         description += f"+ner:{ner.meta.get('name', 'newsflow_ner')}-{ner.meta.get('version', '0')}"
+    nlp.add_pipe("newsflow_doc_consistency")
     return nlp, description
 
 
@@ -145,6 +146,7 @@ def statistical_pipeline(
         nlp.add_pipe("newsflow_de_kb_boundaries")
     roles = kb.roles.filter(kb.roles["lang"].is_in([lang, "*"]))["role"].to_list()
     nlp.add_pipe("newsflow_kb_merge", config={"first_names": sorted(kb.first_names), "roles": roles})
+    nlp.add_pipe("newsflow_doc_consistency")
     meta = nlp.meta
     return nlp, f"{meta['lang']}_{meta['name']}-{meta['version']}+kb:{kb.version}"
 

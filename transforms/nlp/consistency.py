@@ -1,0 +1,75 @@
+"""Document-level label consistency: one name, one label within an article.
+
+A Doc is one article. After all other entity components,
+`newsflow_doc_consistency`:
+
+* gives a person's label to the other mentions of that person: a single word
+  that is the last word of a person named in full in the article ("Charles
+  Kennedy" … "Kennedy"; "Michael Jackson" … "Jackson") is that person, even
+  when the KB or the model called it a place or an organisation — unless the
+  KB knows it as a country or another entity with its own KB id (GeoNames
+  cities aside: "Kennedy" and "Jackson" are cities there);
+* finds the mentions the rest of the pipeline missed: a token sequence equal
+  to a multi-word entity of the article, or a person's surname, that is
+  capitalised and covered by no entity gets that entity's label (and KB id
+  for exact repeats).
+
+It never changes the span of an existing entity and never overwrites an
+entity with its own KB id.
+"""
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+PERSON_LABELS = frozenset({"PER", "PERSON"})
+CITY_ID_PREFIX = "LOC:geonames-"
+
+
+@Language.component("newsflow_doc_consistency", requires=["doc.ents"], assigns=["doc.ents"])
+def make_consistent(doc: Doc) -> Doc:
+    ents = list(doc.ents)
+    surnames = {e[-1].text: e for e in ents if e.label_ in PERSON_LABELS and len(e) > 1 and e[-1].is_title}
+    if not ents:
+        return doc
+    relabelled = [_as_person(doc, e, surnames) for e in ents]
+    found = _missed_repeats(doc, relabelled, surnames)
+    if found or relabelled != ents:
+        doc.ents = sorted([*relabelled, *found], key=lambda span: span.start)
+    return doc
+
+
+def _as_person(doc: Doc, ent: Span, surnames: dict[str, Span]) -> Span:
+    """`ent` relabelled to the person whose surname it is, or `ent` itself."""
+    person = surnames.get(ent.text) if len(ent) == 1 else None
+    if person is None or ent.label_ in PERSON_LABELS or (ent.id_ and not ent.id_.startswith(CITY_ID_PREFIX)):
+        return ent
+    for token in ent:  # the city's id stays on the tokens otherwise
+        token.ent_id = 0
+    return Span(doc, ent.start, ent.end, label=person.label)
+
+
+def _missed_repeats(doc: Doc, ents: list[Span], surnames: dict[str, Span]) -> list[Span]:
+    """Uncovered capitalised repeats of the article's multi-word entities and person surnames."""
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    names: dict[tuple[str, ...], Span] = {tuple(t.text for t in e): e for e in ents if len(e) > 1}
+    names.update({(surname,): person for surname, person in surnames.items()})
+    found: list[Span] = []
+    longest = max((len(key) for key in names), default=0)
+    i = 0
+    while i < len(doc):
+        match = None
+        if doc[i].is_title and i not in taken:
+            for size in range(min(longest, len(doc) - i), 0, -1):
+                key = tuple(t.text for t in doc[i : i + size])
+                if key in names and not taken.intersection(range(i, i + size)):
+                    match = size, names[key]
+                    break
+        if match is None:
+            i += 1
+            continue
+        size, entity = match
+        exact = size == len(entity)
+        found.append(Span(doc, i, i + size, label=entity.label, span_id=entity.id if exact else 0))
+        taken.update(range(i, i + size))
+        i += size
+    return found
