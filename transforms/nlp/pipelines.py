@@ -32,7 +32,7 @@ import spacy
 from spacy.language import Language
 
 from transforms import keyterms  # noqa: F401  (registers newsflow_term_candidates)
-from transforms.nlp import boundaries, consistency, german, merge, sentences  # noqa: F401  (registers components)
+from transforms.nlp import boundaries, consistency, german, headlines, merge, sentences  # noqa: F401  (registers)
 from newsflow.errors import PipelineUnavailableError
 from transforms.nlp.kb import KnowledgeBase
 from transforms.nlp.ruler import add_kb_ruler
@@ -113,6 +113,7 @@ def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None)
     nlp = spacy.blank(lang)
     nlp.add_pipe("newsflow_sentences")
     add_kb_ruler(nlp, kb)
+    nlp.add_pipe("newsflow_caps_kb")
     if lang == "de":
         nlp.add_pipe("newsflow_de_kb_boundaries")
         roles = kb.roles.filter(kb.roles["lang"].is_in(["de", "*"]))["role"].to_list()
@@ -142,6 +143,7 @@ def statistical_pipeline(
         nlp.remove_pipe(component)
     nlp.add_pipe("newsflow_sentences", first=True)
     add_kb_ruler(nlp, kb, after="ner", annotate_ents=False)
+    nlp.add_pipe("newsflow_caps_kb")
     if lang == "de":
         nlp.add_pipe("newsflow_de_kb_boundaries")
     roles = kb.roles.filter(kb.roles["lang"].is_in([lang, "*"]))["role"].to_list()
