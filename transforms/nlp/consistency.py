@@ -1,7 +1,10 @@
 """Document-level label consistency: one name, one label within an article.
 
 A Doc is one article. After all other entity components,
-`newsflow_doc_consistency`:
+`newsflow_doc_consistency` first cuts leading titles and role words off
+person spans, as the gold of GermEval and CoNLL does and as canonicalization
+expects ("Herrn Koch", "Kommissar Monti" -> "Koch", "Monti"; a span of role
+words only is no name and goes), then:
 
 * gives a person's label to the other mentions of that person: a single word
   that is the last word of a person named in full in the article ("Charles
@@ -25,15 +28,41 @@ PERSON_LABELS = frozenset({"PER", "PERSON"})
 CITY_ID_PREFIX = "LOC:geonames-"
 
 
-@Language.component("newsflow_doc_consistency", requires=["doc.ents"], assigns=["doc.ents"])
-def make_consistent(doc: Doc) -> Doc:
-    ents = list(doc.ents)
+TITLES = frozenset(
+    "herr herrn frau dr dr. prof prof. mr mr. mrs mrs. ms ms. sir madam m. mme monsieur madame".split()
+)
+
+
+@Language.factory("newsflow_doc_consistency", default_config={"roles": []}, requires=["doc.ents"], assigns=["doc.ents"])
+def make_doc_consistency(nlp: Language, name: str, roles: list[str]):
+    not_names = TITLES | {role.lower() for role in roles}
+
+    def component(doc: Doc) -> Doc:
+        return make_consistent(doc, not_names)
+
+    return component
+
+
+def without_titles(doc: Doc, ents: list[Span], not_names: frozenset[str]) -> list[Span]:
+    """Person spans without their leading titles and role words; spans of such words only are dropped."""
+    kept = []
+    for ent in ents:
+        start = ent.start
+        while ent.label_ in PERSON_LABELS and start < ent.end and doc[start].lower_ in not_names:
+            start += 1
+        if start == ent.end:
+            continue
+        kept.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, span_id=ent.id))
+    return kept
+
+
+def make_consistent(doc: Doc, not_names: frozenset[str] = TITLES) -> Doc:
+    original = list(doc.ents)
+    ents = without_titles(doc, original, not_names)
     surnames = {e[-1].text: e for e in ents if e.label_ in PERSON_LABELS and len(e) > 1 and e[-1].is_title}
-    if not ents:
-        return doc
     relabelled = [_as_person(doc, e, surnames) for e in ents]
     found = _missed_repeats(doc, relabelled, surnames)
-    if found or relabelled != ents:
+    if found or relabelled != original:
         doc.ents = sorted([*relabelled, *found], key=lambda span: span.start)
     return doc
 

@@ -116,14 +116,13 @@ def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None)
     nlp.add_pipe("newsflow_caps_kb")
     if lang == "de":
         nlp.add_pipe("newsflow_de_kb_boundaries")
-        roles = kb.roles.filter(kb.roles["lang"].is_in(["de", "*"]))["role"].to_list()
-        config = {"roles": roles, "first_names": sorted(kb.first_names)}
+        config = {"roles": kb_roles(kb, lang), "first_names": sorted(kb.first_names)}
         nlp.add_pipe("newsflow_de_name_rules", config=config)
     description = f"embedded-{lang}+kb:{kb.version}"
     if ner is not None:
         nlp.add_pipe("ner", source=ner)
         description += f"+ner:{ner.meta.get('name', 'newsflow_ner')}-{ner.meta.get('version', '0')}"
-    nlp.add_pipe("newsflow_doc_consistency")
+    nlp.add_pipe("newsflow_doc_consistency", config={"roles": kb_roles(kb, lang)})
     return nlp, description
 
 
@@ -146,11 +145,16 @@ def statistical_pipeline(
     nlp.add_pipe("newsflow_caps_kb")
     if lang == "de":
         nlp.add_pipe("newsflow_de_kb_boundaries")
-    roles = kb.roles.filter(kb.roles["lang"].is_in([lang, "*"]))["role"].to_list()
+    roles = kb_roles(kb, lang)
     nlp.add_pipe("newsflow_kb_merge", config={"first_names": sorted(kb.first_names), "roles": roles})
-    nlp.add_pipe("newsflow_doc_consistency")
+    nlp.add_pipe("newsflow_doc_consistency", config={"roles": roles})
     meta = nlp.meta
     return nlp, f"{meta['lang']}_{meta['name']}-{meta['version']}+kb:{kb.version}"
+
+
+def kb_roles(kb: KnowledgeBase, lang: str) -> list[str]:
+    """The KB's role words for `lang` and all languages."""
+    return kb.roles.filter(kb.roles["lang"].is_in([lang, "*"]))["role"].to_list()
 
 
 def ner_dependencies(nlp: Language, keep: Sequence[str] = ()) -> set[str]:
