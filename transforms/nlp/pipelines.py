@@ -32,7 +32,7 @@ import spacy
 from spacy.language import Language
 
 from transforms import keyterms  # noqa: F401  (registers newsflow_term_candidates)
-from transforms.nlp import boundaries, consistency, german, headlines, merge, sentences  # noqa: F401  (registers)
+from transforms.nlp import boundaries, consistency, german, hanta_filter, headlines, merge, sentences  # noqa: F401
 from newsflow.errors import PipelineUnavailableError
 from transforms.nlp.kb import KnowledgeBase
 from transforms.nlp.ruler import add_kb_ruler
@@ -121,6 +121,8 @@ def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None)
     description = f"embedded-{lang}+kb:{kb.version}"
     if ner is not None:
         nlp.add_pipe("ner", source=ner)
+        if lang == "de":
+            nlp.add_pipe("newsflow_de_ne_filter")
         description += f"+ner:{ner.meta.get('name', 'newsflow_ner')}-{ner.meta.get('version', '0')}"
     nlp.add_pipe("newsflow_doc_consistency", config={"roles": kb_roles(kb, lang)})
     return nlp, description
