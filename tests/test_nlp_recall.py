@@ -61,3 +61,17 @@ def test_repeats_of_a_multiword_name_the_model_missed_are_found(kb):
     doc = english("Manchester United won. Fans of Manchester United cheered, said Manchester United coach Ole Gunnar.")
     names = [(e.text, e.label_) for e in doc.ents if e.text == "Manchester United"]
     assert names == [("Manchester United", "ORG")] * 3
+
+
+def test_hanta_filter_drops_one_word_model_names_that_are_common_words(kb):
+    from spacy.tokens import Span
+
+    from transforms.nlp.hanta_filter import drop_common_words
+
+    nlp = build_pipeline("de", ["embedded"], "fail", kb)[0]
+    doc = nlp.make_doc("Diesmal sagte Nahles , die Grauzone bleibe , so NATO und Olympia .")
+    doc.ents = [Span(doc, 0, 1, "PER"), Span(doc, 2, 3, "PER"), Span(doc, 5, 6, "LOC"), Span(doc, 9, 10, "ORG"),
+                Span(doc, 11, 12, "MISC")]  # fmt: skip
+    assert [(e.text, e.label_) for e in drop_common_words(doc).ents] == [
+        ("Nahles", "PER"), ("NATO", "ORG"), ("Olympia", "MISC")
+    ]  # fmt: skip
