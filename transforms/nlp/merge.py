@@ -19,6 +19,9 @@ Two repairs of the model's labels follow, for names the KB does not know:
 * a place right after a known first name ("Michael Jackson", "Charles
   Kennedy" when the model missed the person) is the person's surname: the
   first name and the place become one PER span;
+* the capitalised words after a personal title ("Mr Rapkay", "Mrs de
+  Palacio", "Dr. Ruth Bader") are a person when no entity covers them — or
+  only one the model labelled otherwise;
 * a KB match right after capitalised words that are no role, title or stop
   word and in no other entity is part of a longer unknown name and takes them
   in, without the KB id: "Sacha Baron Cohen" is another person than the KB's
@@ -44,6 +47,8 @@ TITLES = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir",
 
 
 MAX_NAME_WORDS = 3  # words a KB surname may take in on its left
+PERSONAL_TITLES = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame"})
+NAME_PARTICLES = frozenset({"de", "da", "di", "van", "von", "der", "den", "la", "le", "du", "del", "bin", "al"})
 
 
 @Language.factory("newsflow_kb_merge", default_config={"first_names": [], "roles": []})
@@ -61,7 +66,10 @@ class KbMerge:
         in_kb = {i for span in kb for i in range(span.start, span.end) if span.id_ or len(span) > 1}
         model = [trimmed for trimmed in map(trim, doc.ents) if trimmed is not None]
         merged = longest_matches(model, [self._full_name(doc, span, in_kb) for span in kb])
-        doc.ents = filter_spans([self._repair(doc, span) for span in merged])
+        repaired = [self._repair(doc, span) for span in merged]
+        titled = titled_names(doc, repaired)
+        covered = {i for span in titled for i in range(span.start, span.end)}
+        doc.ents = filter_spans(titled + [e for e in repaired if not covered.intersection(range(e.start, e.end))])
         return doc
 
     def _full_name(self, doc: Doc, span: Span, in_kb: set[int]) -> Span:
@@ -98,6 +106,25 @@ class KbMerge:
         ):
             return Span(doc, span.start - 1, span.end, label="PERSON")
         return span
+
+
+def titled_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """PER spans of the capitalised words after personal titles, where no KB or person entity is."""
+    kept = {i for e in ents if e.id_ or e.label_ in ("PER", "PERSON") for i in range(e.start, e.end)}
+    found = []
+    for token in doc:
+        if token.lower_ not in PERSONAL_TITLES or token.i + 1 >= len(doc):
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= MAX_NAME_WORDS and (
+            doc[end].is_title or (doc[end].lower_ in NAME_PARTICLES and end + 1 < len(doc) and doc[end + 1].is_title)
+        ):
+            end += 1
+        while end > token.i + 1 and not doc[end - 1].is_title:
+            end -= 1
+        if end > token.i + 1 and not kept.intersection(range(token.i + 1, end)):
+            found.append(Span(doc, token.i + 1, end, label="PERSON"))
+    return found
 
 
 def trim(span: Span) -> Span | None:
