@@ -123,3 +123,9 @@ def test_repro_kims_stay_apart(repro):
     assert repro[("Kim Cattrall", "PER")] == "PER:kim-cattrall"
     kims = {entity for (text, _), entity in repro.items() if "Kim" in text}
     assert "PER:kim-jong-un" not in kims and len(kims) >= 2
+
+
+def test_names_after_personal_titles_are_people(english):
+    doc = english[0]("I thank Mr Rapkay and Mrs de Palacio for their reports.")
+    people = [e.text for e in doc.ents if e.label_ in ("PER", "PERSON")]
+    assert people == ["Rapkay", "de Palacio"]
