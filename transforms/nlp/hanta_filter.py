@@ -6,7 +6,9 @@ names ("Grauzone", "Chlor", "Diesmal", "Prinzipiell"). `newsflow_de_ne_filter`
 runs right after the model and removes a one-word model PER/LOC/ORG when HanTa's
 context-free tag of the word is not NE/FM (`transforms.nlp.boundaries.
 is_proper_noun`, cached per word) — unless the word is written in capitals
-("NATO", "SWR": acronyms) or occurs in the article inside a longer entity.
+("NATO", "SWR": acronyms), occurs in the article inside a longer entity, or
+is a PER that the KB's surname list knows ("Schulz", "Kaiser": configs/kb/
+surnames.csv).
 KB and rule entities are never touched. Cross-validated effect: README,
 "Entities → Accuracy".
 """
@@ -22,8 +24,15 @@ from transforms.nlp.ruler import KB_SPANS_KEY
 NAME_LABELS = frozenset({"PER", "LOC", "ORG"})  # MISC ("Bundesliga", "Olympia") is often no proper noun for HanTa
 
 
-@Language.component("newsflow_de_ne_filter", requires=["doc.ents"], assigns=["doc.ents"])
-def drop_common_words(doc: Doc) -> Doc:
+@Language.factory(
+    "newsflow_de_ne_filter", default_config={"surnames": []}, requires=["doc.ents"], assigns=["doc.ents"]
+)
+def make_ne_filter(nlp: Language, name: str, surnames: list[str]):
+    known = frozenset(surnames)
+    return lambda doc: drop_common_words(doc, known)
+
+
+def drop_common_words(doc: Doc, surnames: frozenset[str] = frozenset()) -> Doc:
     fixed = {(s.start, s.end) for key in (KB_SPANS_KEY, RULE_SPANS_KEY) if key in doc.spans for s in doc.spans[key]}
     in_names = {t.text for e in doc.ents if len(e) > 1 for t in e}
     kept = [
@@ -35,6 +44,7 @@ def drop_common_words(doc: Doc) -> Doc:
         or e.text.isupper()
         or not e.text.isalpha()
         or e.text in in_names
+        or (e.label_ == "PER" and e.text in surnames)
         or is_proper_noun(e.text)
     ]
     if len(kept) != len(doc.ents):

@@ -1,8 +1,10 @@
 """The newsflow knowledge base: entities, their aliases and role words.
 
 The KB is plain data in `configs/kb/` (entities.csv, aliases.csv, roles.csv,
-and the optional first_names.csv used by the German name rules) that a user
-extends without code. `load_kb` adds two generated layers:
+the optional first_names.csv used by the German name rules, and the optional
+surnames.csv: German surnames that HanTa does not know as proper nouns, which
+the German model may then still call a person — derived from the GermaNER
+surname list, Apache 2.0) that a user extends without code. `load_kb` adds two generated layers:
 
 * CLDR country and territory names from Babel (de/en/fr), one `LOC:<ISO>`
   entity per territory; a KB row with the same id takes precedence for names
@@ -61,6 +63,7 @@ ENTITY_COLUMNS = pl.Schema(
 ALIAS_COLUMNS = pl.Schema({"entity_id": pl.String, "alias": pl.String, "lang": pl.String, "kind": pl.String})
 ROLE_COLUMNS = pl.Schema({"role": pl.String, "lang": pl.String, "implies_entity_id": pl.String})
 FIRST_NAME_COLUMNS = pl.Schema({"first_name": pl.String})
+SURNAME_COLUMNS = pl.Schema({"surname": pl.String})
 CITY_COLUMNS = pl.Schema({"entity_id": pl.String, "name": pl.String, "country_code": pl.String, "population": pl.Int64})
 
 
@@ -77,6 +80,7 @@ class KnowledgeBase:
     roles: pl.DataFrame  # ROLE_COLUMNS
     version: str  # short content hash of the KB files and the Babel version
     first_names: frozenset[str] = frozenset()  # given names that start an unseen person name
+    surnames: frozenset[str] = frozenset()  # surnames that are also common words (German NE filter)
 
 
 def load_kb(kb_dir: Path) -> KnowledgeBase:
@@ -98,13 +102,16 @@ def load_kb(kb_dir: Path) -> KnowledgeBase:
         kb_dir,
     )
     aliases = build_aliases(entities, kb_aliases, territories, cities["entity_id"])
-    first_names_file = kb_dir / "first_names.csv"
-    first_names = (
-        frozenset(_read_csv(first_names_file, FIRST_NAME_COLUMNS)["first_name"].drop_nulls())
-        if first_names_file.is_file()
-        else frozenset()
-    )
-    return KnowledgeBase(entities, aliases, roles, _version(kb_dir), first_names)
+    first_names = _read_names(kb_dir / "first_names.csv", FIRST_NAME_COLUMNS)
+    surnames = _read_names(kb_dir / "surnames.csv", SURNAME_COLUMNS)
+    return KnowledgeBase(entities, aliases, roles, _version(kb_dir), first_names, surnames)
+
+
+def _read_names(path: Path, schema: pl.Schema) -> frozenset[str]:
+    """The one column of an optional name list; empty when the file is absent."""
+    if not path.is_file():
+        return frozenset()
+    return frozenset(_read_csv(path, schema)[schema.names()[0]].drop_nulls())
 
 
 def cldr_territories() -> pl.DataFrame:

@@ -122,7 +122,7 @@ def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None)
     if ner is not None:
         nlp.add_pipe("ner", source=ner)
         if lang == "de":
-            nlp.add_pipe("newsflow_de_ne_filter")
+            nlp.add_pipe("newsflow_de_ne_filter", config={"surnames": sorted(kb.surnames)})
         description += f"+ner:{ner.meta.get('name', 'newsflow_ner')}-{ner.meta.get('version', '0')}"
     nlp.add_pipe("newsflow_doc_consistency", config={"roles": kb_roles(kb, lang)})
     return nlp, description
