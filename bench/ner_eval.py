@@ -97,7 +97,8 @@ def predict(nlp, sentences: list[GoldSentence], doc_sentences: int = 1) -> set[S
             if ent.label_ not in LABELS:
                 continue
             k = max(i for i, offset in enumerate(offsets) if offset <= ent.start)
-            predicted.add((number * doc_sentences + k, ent.start - offsets[k], ent.end - offsets[k], LABELS[ent.label_]))
+            start, end = ent.start - offsets[k], ent.end - offsets[k]
+            predicted.add((number * doc_sentences + k, start, end, LABELS[ent.label_]))
     return predicted
 
 

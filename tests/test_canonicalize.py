@@ -133,7 +133,8 @@ def test_a_title_of_the_article_names_the_person_of_a_surname(kb):
         ("b", "der US-Präsident", "PER", None, None),
         ("b", "Trump", "PER", None, "sagte"),
     )
-    frame = frame.with_columns(source=pl.when(pl.col("text").str.starts_with("der ")).then(pl.lit("role")).otherwise("source"))
+    is_reference = pl.col("text").str.starts_with("der ")
+    frame = frame.with_columns(source=pl.when(is_reference).then(pl.lit("role")).otherwise("source"))
     frame = frame.with_columns(text=pl.col("text").str.replace("^der ", ""))
     assert [r[1] for r in resolved(frame, kb)] == ["PER:donald-trump", "PER:donald-trump", "PER:donald-trump"]
 

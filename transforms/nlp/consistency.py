@@ -24,21 +24,31 @@ entity with its own KB id.
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from transforms.nlp.boundaries import is_proper_noun
+
 PERSON_LABELS = frozenset({"PER", "PERSON"})
 CITY_ID_PREFIX = "LOC:geonames-"
 
 
 TITLES = frozenset(
-    "herr herrn frau dr dr. prof prof. mr mr. mrs mrs. ms ms. sir madam m. mme monsieur madame".split()
+    "herr herrn frau dr dr. prof prof. mr mr. mrs mrs. ms ms. sir madam m. mme monsieur madame "
+    "präsident präsidentin kommissar kommissarin kollege kollegin".split()
 )
 
 
-@Language.factory("newsflow_doc_consistency", default_config={"roles": []}, requires=["doc.ents"], assigns=["doc.ents"])
-def make_doc_consistency(nlp: Language, name: str, roles: list[str]):
+@Language.factory(
+    "newsflow_doc_consistency",
+    default_config={"roles": [], "check_proper_nouns": False},
+    requires=["doc.ents"],
+    assigns=["doc.ents"],
+)
+def make_doc_consistency(nlp: Language, name: str, roles: list[str], check_proper_nouns: bool):
+    """`check_proper_nouns` (German): a surname is carried over only if HanTa knows it as a proper noun."""
     not_names = TITLES | {role.lower() for role in roles}
+    is_name = is_proper_noun if check_proper_nouns else (lambda word: True)
 
     def component(doc: Doc) -> Doc:
-        return make_consistent(doc, not_names)
+        return make_consistent(doc, not_names, is_name)
 
     return component
 
@@ -50,16 +60,20 @@ def without_titles(doc: Doc, ents: list[Span], not_names: frozenset[str]) -> lis
         start = ent.start
         while ent.label_ in PERSON_LABELS and start < ent.end and doc[start].lower_ in not_names:
             start += 1
-        if start == ent.end:
-            continue
+        if start > ent.start and not any(token.is_alpha for token in doc[start : ent.end]):
+            continue  # "Präsidentin !"
         kept.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, span_id=ent.id))
     return kept
 
 
-def make_consistent(doc: Doc, not_names: frozenset[str] = TITLES) -> Doc:
+def make_consistent(doc: Doc, not_names: frozenset[str] = TITLES, is_name=lambda word: True) -> Doc:
     original = list(doc.ents)
     ents = without_titles(doc, original, not_names)
-    surnames = {e[-1].text: e for e in ents if e.label_ in PERSON_LABELS and len(e) > 1 and e[-1].is_title}
+    surnames = {
+        e[-1].text: e
+        for e in ents
+        if e.label_ in PERSON_LABELS and len(e) > 1 and e[-1].is_title and is_name(e[-1].text)
+    }
     relabelled = [_as_person(doc, e, surnames) for e in ents]
     found = _missed_repeats(doc, relabelled, surnames)
     if found or relabelled != original:

@@ -5,8 +5,9 @@ sentences takes many of them, and capitalised sentence-initial adverbs, for
 names ("Grauzone", "Chlor", "Diesmal", "Prinzipiell"). `newsflow_de_ne_filter`
 runs right after the model and removes a one-word model PER/LOC/ORG when HanTa's
 context-free tag of the word is not NE/FM (`transforms.nlp.boundaries.
-is_proper_noun`, cached per word) — unless the word is written in capitals
-("NATO", "SWR": acronyms), occurs in the article inside a longer entity, or
+is_proper_noun`, cached per word) — unless the word is an acronym ("NATO", "SWR": up to four capitals, or a
+longer all-caps word HanTa knows as a name in title case: "UNESCO", not the
+headline's "TRIFFT"; never a stop word: "IN"), occurs in the article inside a longer entity, or
 is a PER that the KB's surname list knows ("Schulz", "Kaiser": configs/kb/
 surnames.csv).
 KB and rule entities are never touched. Cross-validated effect: README,
@@ -41,7 +42,7 @@ def drop_common_words(doc: Doc, surnames: frozenset[str] = frozenset()) -> Doc:
         if len(e) > 1
         or e.label_ not in NAME_LABELS
         or (e.start, e.end) in fixed
-        or e.text.isupper()
+        or (e.text.isupper() and not e[0].is_stop and (len(e.text) <= 4 or is_proper_noun(e.text.title())))
         or not e.text.isalpha()
         or e.text in in_names
         or (e.label_ == "PER" and e.text in surnames)

@@ -124,7 +124,7 @@ def embedded_pipeline(lang: str, kb: KnowledgeBase, ner: Language | None = None)
         if lang == "de":
             nlp.add_pipe("newsflow_de_ne_filter", config={"surnames": sorted(kb.surnames)})
         description += f"+ner:{ner.meta.get('name', 'newsflow_ner')}-{ner.meta.get('version', '0')}"
-    nlp.add_pipe("newsflow_doc_consistency", config={"roles": kb_roles(kb, lang)})
+    nlp.add_pipe("newsflow_doc_consistency", config={"roles": kb_roles(kb, lang), "check_proper_nouns": lang == "de"})
     return nlp, description
 
 
@@ -149,7 +149,7 @@ def statistical_pipeline(
         nlp.add_pipe("newsflow_de_kb_boundaries")
     roles = kb_roles(kb, lang)
     nlp.add_pipe("newsflow_kb_merge", config={"first_names": sorted(kb.first_names), "roles": roles})
-    nlp.add_pipe("newsflow_doc_consistency", config={"roles": roles})
+    nlp.add_pipe("newsflow_doc_consistency", config={"roles": roles, "check_proper_nouns": lang == "de"})
     meta = nlp.meta
     return nlp, f"{meta['lang']}_{meta['name']}-{meta['version']}+kb:{kb.version}"
 

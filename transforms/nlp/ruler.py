@@ -41,7 +41,10 @@ def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
 
 
 def add_kb_ruler(nlp: Language, kb: KnowledgeBase, annotate_ents: bool = True, **placement: str) -> None:
-    """Add the KB SpanRuler to `nlp` (placement: before=/after=/first=); without `annotate_ents` it only records spans."""
+    """Add the KB SpanRuler to `nlp` (placement: before=/after=/first=).
+
+    Without `annotate_ents` it only records its spans (statistical pipelines merge them after the NER).
+    """
     ruler = nlp.add_pipe(
         "span_ruler",
         name=RULER_NAME,
