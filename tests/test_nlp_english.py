@@ -129,3 +129,8 @@ def test_names_after_personal_titles_are_people(english):
     doc = english[0]("I thank Mr Rapkay and Mrs de Palacio for their reports.")
     people = [e.text for e in doc.ents if e.label_ in ("PER", "PERSON")]
     assert people == ["Rapkay", "de Palacio"]
+
+
+def test_office_words_are_no_part_of_a_name(english, kb):
+    rows = canonical(english[0], kb, "Then Secretary of State Pompeo flew to Pyongyang.").select("text", "entity_id").rows()
+    assert rows == [("Pompeo", "PER:mike-pompeo"), ("Pyongyang", "LOC:pyongyang")]

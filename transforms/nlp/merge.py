@@ -3,7 +3,8 @@
 In a statistical pipeline the KB ruler runs after the model and only records
 its matches (`doc.spans["kb"]`); `newsflow_kb_merge` first trims the model's
 spans to the name (OntoNotes-trained models include a leading "the" and a
-trailing possessive "'": "the European Union '" -> "European Union"), then
+trailing possessive "'": "the European Union '" -> "European Union"; titles
+and role words go too: "State Pompeo" -> "Pompeo"), then
 decides, span by span:
 
 * a KB match with exactly the model's span gives it the KB label and id;
@@ -43,7 +44,10 @@ ORG_HEADS = frozenset(
 )
 PLACE_LABELS = frozenset({"LOC", "GPE", "FAC"})
 DETERMINERS = frozenset({"the", "a", "an"})
-TITLES = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "lord", "lady", "prof", "prof."})
+# Titles, and the words of office names that end right before a name ("Secretary of State Pompeo").
+TITLES = frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. sir lord lady prof prof. state general minister secretary chief".split()
+)
 
 
 MAX_NAME_WORDS = 3  # words a KB surname may take in on its left
@@ -64,7 +68,7 @@ class KbMerge:
     def __call__(self, doc: Doc) -> Doc:
         kb = list(doc.spans[KB_SPANS_KEY]) if KB_SPANS_KEY in doc.spans else []
         in_kb = {i for span in kb for i in range(span.start, span.end) if span.id_ or len(span) > 1}
-        model = [trimmed for trimmed in map(trim, doc.ents) if trimmed is not None]
+        model = [trimmed for span in doc.ents if (trimmed := trim(span, self.not_names)) is not None]
         merged = longest_matches(model, [self._full_name(doc, span, in_kb) for span in kb])
         repaired = [self._repair(doc, span) for span in merged]
         titled = titled_names(doc, repaired)
@@ -127,11 +131,11 @@ def titled_names(doc: Doc, ents: list[Span]) -> list[Span]:
     return found
 
 
-def trim(span: Span) -> Span | None:
-    """`span` without leading determiners and trailing possessives/punctuation; None when nothing is left."""
+def trim(span: Span, not_names: frozenset[str] = frozenset()) -> Span | None:
+    """`span` without leading determiners, titles and roles and trailing possessives/punctuation; None when empty."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and doc[start].lower_ in DETERMINERS:
+    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].lower_ in not_names):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "'", "’s", "’")):
         end -= 1
