@@ -99,7 +99,9 @@ def predict(documents: list[dict]) -> pl.DataFrame:
 
     def pipeline(language: str):
         choice = settings.nlp.pipelines[language]
-        return build_pipeline(language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path)[0]
+        return build_pipeline(
+            language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, keep=choice.keep
+        )[0]
 
     mentions, _ = extract_entities(articles, pipeline, kb, settings.nlp.pipe_batch_size, on_doc=coverage)
     return coverage.children(articles, mentions)["quotes"]

@@ -192,7 +192,7 @@ def _pipeline(settings: Settings, kb: KnowledgeBase, used: dict[str, str], langu
     choice = settings.nlp.pipelines[language]
     coverage = coverage_components(settings, kb)
     nlp, description = build_pipeline(
-        language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage
+        language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage, keep=choice.keep
     )
     used[language] = description
     return nlp

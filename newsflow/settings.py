@@ -97,6 +97,7 @@ class LanguageSettings:
 class PipelineChoice:
     models: tuple[str, ...]
     fallback: str
+    keep: tuple[str, ...] = ()  # statistical model components kept besides "ner" ("parser")
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,8 @@ def _build(cls: type, data: object, prefix: str):
     hints = typing.get_type_hints(cls)
     values = {}
     for name in fields:
+        if name not in data and fields[name].default is not dataclasses.MISSING:
+            continue
         if name not in data:
             raise ConfigError(f"missing config key {prefix + name!r}", fix="add it to the config (see configs/default.toml)")
         values[name] = _coerce(hints[name], data[name], prefix + name)
