@@ -19,12 +19,13 @@ Per sentence (quotes never split a sentence), in article order:
 """
 
 import hashlib
-from functools import lru_cache
-
-import simplemma
+import re
 from spacy.tokens import Doc
 
+from transforms.nlp.boundaries import is_proper_noun
+from transforms.quotes import english, german_mood
 from transforms.quotes.cues import CueLexicon
+from transforms.quotes.frames import find_frame
 from transforms.quotes.language import words_for
 from transforms.quotes.speakers import Speaker, SpeakerResolver
 from transforms.quotes.text_view import DocView, Segment, Word
@@ -34,7 +35,11 @@ UNATTRIBUTED_DIRECT_CONFIDENCE = 0.3
 TERM_CONFIDENCE = 0.0
 SENTENCE_END = frozenset(".!?…")
 UTTERANCE_END = SENTENCE_END | frozenset(",;")
-FIRST_SECOND_PERSON = frozenset({"ich", "wir", "du", "ihr", "mich", "mir", "uns", "dich", "dir", "euch"})
+FIRST_SECOND_PERSON = frozenset(
+    "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
+)
+ABBREVIATION = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{0,5}\.$")  # "Cz.", "Allg.", "Ztg."
+PERSON_WINDOW = 4  # words before a Konjunktiv verb in which "ich"/"wir" make it speech itself
 TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
 AUXILIARY_WORDS = 3  # "», a-t-il déclaré": words between the quote and the cue
 KONJUNKTIV_WINDOW = 6  # words: the finite verb of a German main clause comes early
@@ -107,6 +112,8 @@ class _Attribution:
                     continue
                 if cue.particle and cue.particle not in {w.lower for w in outside[position + 1 :]}:
                     continue
+                if self.language == "en" and not english.is_verb(self.view, word.i, last):
+                    continue  # "a swing state that …"
                 found.append((word.i, last, cue.label))
                 taken.update(range(word.i, last + 1))
                 break
@@ -128,6 +135,12 @@ class _Attribution:
         outside = self.view.outside(segment)
         if not outside:
             return None
+        frame = find_frame(self.view, segment, cues)
+        if frame is not None:  # "Laut Scheuer könnten …", "…, according to a spokesman."
+            speaker = self.resolver.in_phrase(segment, *frame.source)
+            self._emit("indirect", *frame.content, frame.cue, speaker)
+            self.indirect_cue = frame.cue
+            return speaker
         verb = self._konjunktiv(outside)
         if verb is None and self._subjunctive_report(index, segment, outside):
             verb = next(w for w in _early_words(outside) if w.lower in self.words.subjunctive_ii)
@@ -135,7 +148,7 @@ class _Attribution:
             tail = next((c for c in cues if c[0] > verb.i and self._after_comma(c[0])), None)  # ", sagte Kim"
             cue = tail or next((c for c in reversed(cues) if c[1] < verb.i), None)  # "Putin betonte, …"
             if cue is not None:
-                speaker = self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+                speaker = self._cue_speaker(segment, cue)
                 cue_span = (cue[0], cue[1])
             else:
                 speaker = self.resolver.subject_of(segment) or self.resolver.inherited(verb.start)
@@ -153,25 +166,54 @@ class _Attribution:
             start_word = next((w for w in outside if w.i > complementizer.i), None)
             if start_word is None:
                 continue
-            speaker = self.resolver.at_cue(segment, first, last, right=self._right_allowed((first, last, label)))
+            speaker = self._cue_speaker(segment, (first, last, label))
             self._emit("indirect", start_word.start, self._content_end(segment, None), (first, last), speaker)
+            self.indirect_cue = (first, last)
+            return speaker
+        return self._reported_clause(segment, cues)
+
+    def _reported_clause(self, segment: Segment, cues: list[tuple[int, int, str]]) -> Speaker | None:
+        """English "Trump said he would accept the results": the cue verb's clause, "that" or not."""
+        if self.language != "en":
+            return None
+        for first, last, label in cues:
+            if self._after_quote(self.view.words[first]):
+                continue
+            clause = english.reported_clause(self.view, segment, last)
+            if clause is None or any(self.view.words[i].quote >= 0 for i in (clause[0], first)):
+                continue
+            speaker = self._cue_speaker(segment, (first, last, label))
+            words = self.view.words
+            self._emit("indirect", words[clause[0]].start, words[clause[1]].end, (first, last), speaker)
             self.indirect_cue = (first, last)
             return speaker
         return None
 
+    def _cue_speaker(self, segment: Segment, cue: tuple[int, int, str]) -> Speaker | None:
+        """The cue's speaker: its parsed subject (English with a parse), else the rules around the cue."""
+        if self.language == "en":
+            subject = english.subject(self.view, segment, cue[0])
+            if subject is not None:
+                return self.resolver.in_phrase(segment, *subject)
+        return self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+
     def _konjunktiv(self, outside: list[Word]) -> Word | None:
-        """German Konjunktiv I finite verb among the first words, with a 3rd-person subject."""
+        """German Konjunktiv I finite verb (HanTa: a finite verb, not "die reiche Stadt"), 3rd person,
+        in a sentence that is no imperative or question ("Unterstütze unsere Arbeit")."""
         if self.language != "de":
             return None
-        early = _early_words(outside)
-        if {w.lower for w in early} & FIRST_SECOND_PERSON:  # "Wenn ich zurückblicke": speech itself, not a report
+        texts = tuple(w.text for w in outside)
+        positions = german_mood.konjunktiv_positions(texts)
+        if not positions or german_mood.starts_with_finite_verb(texts):
             return None
-        for position, word in enumerate(early):
-            neighbours = {w.lower for w in early[max(0, position - 1) : position + 2]}
+        for position in positions:
+            window = {w.lower for w in outside[max(0, position - PERSON_WINDOW) : position + 2]}
+            if window & FIRST_SECOND_PERSON:  # "Wenn ich zurückblicke": speech itself, not a report
+                continue
+            neighbours = {w.lower for w in outside[max(0, position - 1) : position + 2]}
             if neighbours & self.words.other_persons - {"es", "man"}:
                 continue
-            if word.lower in self.words.subjunctive_i or _looks_konjunktiv_i(word.text):
-                return word
+            return outside[position]
         return None
 
     def _subjunctive_report(self, index: int, segment: Segment, outside: list[Word]) -> bool:
@@ -188,8 +230,15 @@ class _Attribution:
     def _content_start(self, outside: list[Word], cue: tuple[int, int, str] | None, verb: Word) -> int:
         """Start of reported content: after "Putin betonte," when the cue comes first, else the sentence
         start (also for a cue in commas: "Dennoch, warnt Lueftner, seien …")."""
+        if cue is not None and cue[1] < verb.i:
+            between = [w for w in outside if cue[1] < w.i < verb.i]
+            opener = next((w for w in between if w.lower in self.words.complementizers), None)
+            if opener is None and between and between[0].text in {",", ":"}:
+                opener = between[0]  # "…, Rechtsanwalt Maier, erklärte, der Angeklagte habe"
+            if opener is not None:
+                return next(w for w in outside if w.i > opener.i).start
         if cue is not None and cue[1] < verb.i and not self._after_comma(cue[0]):
-            comma = next((w for w in outside if cue[1] < w.i < verb.i and w.text == ","), None)
+            comma = next((w for w in outside if cue[1] < w.i < verb.i and w.text in {",", ":"}), None)
             if comma is not None:
                 return next(w for w in outside if w.i > comma.i).start
         return outside[0].start
@@ -219,6 +268,9 @@ class _Attribution:
             quote = view.quotes[q]
             words = [w for w in view.words[segment.first : segment.last] if w.quote == q]
             before = self._outside_before(segment, words[0].i)
+            if self._is_name(quote):  # „Cz. Allg. Ztg.“, „Claudi“, „3 nach 9“: names and titles, not speech
+                self._emit("term", quote.start, quote.end, None, None, term=True)
+                continue
             direct = self._is_direct(quote, before)
             if not direct and self._is_title(before):
                 self._emit("term", quote.start, quote.end, None, None, term=True)
@@ -229,6 +281,8 @@ class _Attribution:
                 speaker, cue = indirect, (*self.indirect_cue, "")
             elif cue is not None:
                 speaker = self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+            elif direct and before and before[-1].text == ":":  # interview style "Weber: „…“"
+                speaker = self.resolver.label(segment, before[-1].i)
             elif direct:
                 speaker = self._tail_speaker(index) or self._continued(index, segment)
             if speaker is None and not direct:
@@ -245,7 +299,24 @@ class _Attribution:
         if not before or before[-1].text == ":":
             return True
         inner = self.view.text[quote.start : quote.end].rstrip()
+        if len(inner.split()) < 2:  # „Schneemann,“ is a word, not an utterance
+            return False
         return inner[-1:] in UTTERANCE_END and before[-1].text not in {"als", "as", "comme", "wie"}
+
+    def _is_name(self, quote) -> bool:
+        """A quoted name, title or abbreviation: „Cz. Allg. Ztg.“, „3 nach 9“, German „Claudi“ (a proper
+        noun to HanTa), English "Crooked Hillary" (two or three capitalised words, no punctuation)."""
+        pieces = self.view.text[quote.start : quote.end].split()
+        if not pieces or len(pieces) > 4:
+            return False
+        if all(ABBREVIATION.match(p) for p in pieces) or (pieces[0][:1].isdigit() and len(pieces) <= 3):
+            return True
+        words = [p.strip(",;:") for p in pieces]
+        if not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words):
+            return False
+        if self.language == "de":
+            return all(is_proper_noun(w) for w in words)
+        return self.language == "en" and 2 <= len(words) <= 3 and words == pieces
 
     def _is_title(self, before: list[Word]) -> bool:
         if not before:
@@ -342,14 +413,6 @@ def _strip_clitic(word: str) -> str:
         if word.endswith(suffix) and len(word) > len(suffix):
             return word[: -len(suffix)]
     return word
-
-
-@lru_cache(maxsize=100_000)
-def _looks_konjunktiv_i(word: str) -> bool:
-    """A lower-case "-e" form whose lemma is the word + "n" (hoffe -> hoffen, bleibe -> bleiben)."""
-    if len(word) < 4 or not word.endswith("e") or not word.islower():
-        return False
-    return simplemma.lemmatize(word, lang="de") == word + "n"
 
 
 def _early_words(outside: list[Word]) -> list[Word]:

@@ -13,18 +13,28 @@ the person (later linked to `entities` through the canonical mentions):
 * a pronoun ("Er", "he", "-t-il"): the most recent speaker, else the
   subject of the previous sentence;
 * a relative pronoun after "Name,": the name;
+* a proper name no entity covers ("Jansen weiß:", German words HanTa tags
+  as proper nouns; English capitalised words next to the cue): itself, as
+  its own anchor (no entity is linked to it);
 * any other subject noun phrase ("Nordkorea-Experten", "officials"): kept
   as speaker text, with no person.
+
+A side clause between subject and cue ("Die Behörde, wo Rheinmetall seinen
+Hauptsitz hat, sagte") is skipped; prepositional phrases and adverbs between
+cue and an inverted subject ("erklärt auf Nachfrage Martin Rölen") too. A
+speaker carried over to a report without its own never crosses a paragraph.
 """
 
 from dataclasses import dataclass
 
+from transforms.nlp.boundaries import is_proper_noun
 from transforms.quotes.language import WORDS, LanguageWords
 from transforms.quotes.text_view import DocView, Person, Segment, Word
 
 # Rule confidence of each way of finding a speaker (documented in the quotes table comment).
 CONFIDENCE = {
     "name": 0.95,
+    "proper": 0.8,
     "relative": 0.85,
     "role": 0.85,
     "pronoun": 0.75,
@@ -34,6 +44,11 @@ CONFIDENCE = {
 }
 MAX_LEFT_WORDS = 30
 MAX_RIGHT_WORDS = 3
+MAX_RIGHT_SKIPPED = 4  # "erklärt auf Nachfrage Martin Rölen", "führte damals Stadtsprecherin … aus"
+SIDE_CLAUSE_OPENERS = frozenset(
+    "wo der die das dem den deren dessen welche welcher welches weil als wenn nachdem obwohl da "
+    "who which where whose when while".split()
+)
 MAX_NOUN_WORDS = 3
 WORDS_DE = WORDS["de"]
 MAX_ADJECTIVES = 2  # "der japanische Regierungschef"
@@ -81,7 +96,7 @@ class SpeakerResolver:
     def inherited(self, position: int) -> Speaker | None:
         """The latest person speaking, carried over to a report without its own speaker."""
         latest = self.recent
-        if latest is None:
+        if latest is None or "\n\n" in self.view.text[latest.position : position]:
             return None
         return Speaker(self.view.text[latest.anchor[0] : latest.anchor[1]], "inherited", latest.anchor, position)
 
@@ -95,9 +110,43 @@ class SpeakerResolver:
 
     def previous_subject_speaker(self, segment: Segment, position: int) -> Speaker | None:
         anchor = self._previous_subject(segment)
-        if anchor is None:
+        if anchor is None or "\n\n" in self.view.text[anchor[0] : position]:
             return None
         return Speaker(self.view.text[anchor[0] : anchor[1]], "inherited", anchor, position)
+
+    def in_phrase(self, segment: Segment, first: int, last: int) -> Speaker | None:
+        """The speaker named by the noun phrase at words [first, last] (a frame's source, a parsed subject)."""
+        view = self.view
+        words = view.words[first : last + 1]
+        if not words:
+            return None
+        for i in range(first, last + 1):
+            person = view.person_at(i)
+            if person is not None:
+                return self._named(person)
+        if len(words) == 1 and words[0].lower in self.words.personal:
+            return self.pronoun(words[0], segment)
+        if len(words) == 1 and words[0].lower in self.words.other_persons:
+            return None
+        role = next((i for i in range(last, first - 1, -1) if view.words[i].lower in self.roles), None)
+        if role is not None and view.words[first].lower in self.words.nominative_determiners | {"der", "des", "dem"}:
+            return self._role(first, role, segment)
+        name = self._proper_name(last)
+        if name is not None and name[0] >= first:
+            return self._proper(name[0], name[1])
+        return Speaker(view.text[words[0].start : words[-1].end], "noun", None, words[0].start)
+
+    def label(self, segment: Segment, colon: int) -> Speaker | None:
+        """Interview style "Weber: „…“": one to three name words alone before the colon."""
+        view = self.view
+        before = view.words[segment.first : colon]
+        if not 1 <= len(before) <= 3 or any(not w.text[:1].isupper() or w.quote >= 0 for w in before):
+            return None
+        person = view.person_at(colon - 1)
+        if person is not None:
+            return self._named(person)
+        name = self._proper_name(colon - 1)
+        return self._proper(*name) if name is not None and name[0] == segment.first else None
 
     # -- search around the cue --------------------------------------------------------
 
@@ -109,6 +158,11 @@ class SpeakerResolver:
             word = view.words[i]
             if word.quote >= 0:
                 return None
+            skipped = self._skip_adjunct(segment, i)
+            if skipped > i:  # "auf Nachfrage", "am Samstag", "damals"
+                limit = min(segment.last, limit + (skipped - i), cue_last + 1 + MAX_RIGHT_WORDS + MAX_RIGHT_SKIPPED)
+                i = skipped
+                continue
             person = view.person_at(i)
             if person is not None:
                 return self._named(person)
@@ -121,10 +175,79 @@ class SpeakerResolver:
                     return self._role(i, i, segment)
                 i += 1
                 continue
+            if word.text[:1].isupper() and view.person_at(i + 1) is not None:  # "Stadtsprecherin Marion …"
+                i += 1
+                continue
+            if word.text[:1].isupper() and word.text.isalpha():
+                name = self._proper_name_forward(i, segment)
+                if name is not None:  # "said Brazile", "erklärt Martin Rölen" (a name the KB lacks)
+                    return self._proper(*name)
             if self.words is WORDS_DE and i == cue_last + 1 and word.text[:1].isupper() and word.text.isalpha():
                 return Speaker(word.text, "noun", None, word.start)  # "warnt Lueftner," (a name the KB lacks)
             return None
         return None
+
+    def _skip_adjunct(self, segment: Segment, i: int) -> int:
+        """Index after a German adverb or prepositional phrase at word i (i itself when there is none)."""
+        view = self.view
+        word = view.words[i]
+        if self.words is not WORDS_DE:
+            return i
+        if word.lower in self.words.prepositions and word.lower not in {"laut"}:
+            j = i + 1
+            while j < segment.last and j - i <= 3 and view.words[j].quote < 0:
+                if view.words[j].text[:1].isupper() or view.words[j].text[:1].isdigit():
+                    return j + 1 if view.person_at(j) is None else i
+                j += 1
+            return i
+        if word.text.isalpha() and word.text.islower() and word.lower not in self.words.nominative_determiners:
+            if word.lower not in self.words.personal and word.lower not in self.roles and word.lower not in INDEFINITE:
+                return i + 1  # "damals", "weiter", "schließlich"
+        return i
+
+    def _proper_name(self, last: int) -> tuple[int, int] | None:
+        """Words [first, last] of a name ending at word `last` that no entity covers, else None.
+
+        German: words HanTa tags as proper nouns ("Jansen", "Hape Kerkeling"); English: capitalised
+        words that are not the sentence's first word unless a quote or comma precedes."""
+        view = self.view
+        if last < 0 or not self._name_word(last):
+            return None
+        first = last
+        while first - 1 >= 0 and last - first < 2 and self._name_word(first - 1):
+            first -= 1
+        if self.words is WORDS_DE:
+            return (first, last) if is_proper_noun(view.words[last].text) else None
+        return (first, last)
+
+    def _proper_name_forward(self, first: int, segment: Segment) -> tuple[int, int] | None:
+        last = first
+        while last + 1 < segment.last and last - first < 2 and self._name_word(last + 1):
+            last += 1
+        if self.words is WORDS_DE and not is_proper_noun(self.view.words[last].text):
+            return None
+        return (first, last) if self._name_word(first) else None
+
+    def _name_word(self, i: int) -> bool:
+        word = self.view.words[i]
+        text = word.text
+        return (
+            word.quote < 0
+            and len(text) > 1
+            and text[:1].isupper()
+            and text.replace("-", "").replace(".", "").isalpha()
+            and word.lower not in self.roles
+            and word.lower not in self.words.nominative_determiners
+            and word.lower not in self.words.personal
+            and word.lower not in self.words.other_persons
+            and word.lower not in self.words.prepositions
+            and not (self.words is not WORDS_DE and i > 0 and self.view.words[i - 1].text in {".", "!", "?"})
+        )
+
+    def _proper(self, first: int, last: int) -> Speaker:
+        view = self.view
+        start, end = view.words[first].start, view.words[last].end
+        return Speaker(view.text[start:end], "proper", (start, end), start)
 
     def _right_noun_phrase(self, first: int, segment: Segment) -> Speaker | None:
         """Determiner, adjectives, noun after the cue: a role (resolved), a name, or another subject
@@ -156,8 +279,15 @@ class SpeakerResolver:
         view = self.view
         stop = max(segment.first, cue_first - MAX_LEFT_WORDS)
         i = cue_first - 1
+        subject_end = cue_first
         while i >= stop:
             word = view.words[i]
+            if word.text == "," and word.quote < 0:
+                opening = self._side_clause_start(segment, i)
+                if opening is not None:  # "Die Behörde NRW, wo Rheinmetall seinen Hauptsitz hat, sagte"
+                    i = subject_end = opening
+                    i -= 1
+                    continue
             if word.quote >= 0:
                 # a quote that ends a clause ("„…“, sagte") ends the search; one inside the clause is skipped
                 if i + 1 < len(view.words) and view.words[i + 1].text in {",", ":"}:
@@ -183,6 +313,10 @@ class SpeakerResolver:
                 return Speaker(word.text, "noun", None, word.start)  # ", wie Fink meinte" (a name the KB lacks)
             if lower in self.words.personal:
                 return self.pronoun(word, segment)
+            if i == subject_end - 1 or (i == cue_first - 2 and view.words[cue_first - 1].text == ","):
+                name = self._proper_name(i)  # "Jansen weiß:", "Hape Kerkeling konstatiert:", "Maier, erklärte"
+                if name is not None and not self._governed(name[0]):
+                    return self._proper(*name)
             if lower in self.words.relatives and i > 0 and view.words[i - 1].text == ",":
                 antecedent = view.person_at(i - 2)
                 if antecedent is not None:
@@ -197,7 +331,17 @@ class SpeakerResolver:
                 if determiner in self.words.nominative_determiners or i == segment.first:
                     return self._role(i - 1 if determiner else i, i, segment)
             i -= 1
-        return self._noun_subject(segment, cue_first)
+        return self._noun_subject(segment, subject_end)
+
+    def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
+        """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
+        view = self.view
+        j = comma - 1
+        while j > segment.first and view.words[j].text != ",":
+            j -= 1
+        if j <= segment.first or view.words[j].text != "," or j + 1 >= comma:
+            return None
+        return j if view.words[j + 1].lower in SIDE_CLAUSE_OPENERS else None
 
     def _noun_subject(self, segment: Segment, cue_first: int) -> Speaker | None:
         """A subject that names no person: up to three words opening the clause ("Nordkorea-Experten")."""

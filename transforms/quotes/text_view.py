@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from transforms.quotes.marks import QuoteSpan, find_quote_spans
+from transforms.quotes.marks import ALL_MARKS, QuoteSpan, find_quote_spans
 
 PERSON_LABELS = frozenset({"PER", "PERSON"})
 
@@ -49,11 +49,15 @@ class DocView:
         self.text = text
         self.quotes: list[QuoteSpan] = find_quote_spans(text)
         opens = [q.open_at for q in self.quotes]
+        self.doc = doc
         self.words: list[Word] = []
+        self.token_index: list[int] = []  # word -> its token in `doc` (for tags and the parse, when present)
         for token in doc:
             if token.is_space:
                 continue
-            k = bisect_right(opens, token.idx) - 1
+            self.token_index.append(token.i)
+            marks_only = all(c in ALL_MARKS for c in token.text)  # "''" opens where its last mark stands
+            k = bisect_right(opens, token.idx + (len(token) - 1 if marks_only else 0)) - 1
             inside = k >= 0 and token.idx <= self.quotes[k].close_at
             self.words.append(Word(len(self.words), token.text, token.idx, token.idx + len(token), k if inside else -1))
         self._word_at = {w.start: w.i for w in self.words}
@@ -98,6 +102,14 @@ class DocView:
             if first < last:
                 segments.append(Segment(start, end, first, last))
         return segments
+
+    def token(self, i: int):
+        """The spaCy token of word `i`."""
+        return self.doc[self.token_index[i]]
+
+    def word_of_token(self, token_i: int) -> int:
+        """The word index of spaCy token `token_i` (its char offset's word)."""
+        return self.word_index(self.doc[token_i].idx)
 
     def outside(self, segment: Segment) -> list[Word]:
         return [w for w in self.words[segment.first : segment.last] if w.quote < 0]

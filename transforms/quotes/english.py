@@ -1,0 +1,121 @@
+"""English cues and reported clauses, from the dependency parse when the Doc has one.
+
+With a statistical English pipeline (tagger and parser, `doc.has_annotation("DEP")`):
+
+* a cue word counts only when it is a verb ("a swing state that …" is no cue);
+* the reported clause is the cue verb's clausal complement (`ccomp`):
+  "Trump said [he would accept the results]", with or without "that";
+* the speaker is the cue verb's subject (`nsubj`), its compound name words
+  included.
+
+Without a parse the same questions get rules: a noun-or-verb cue word
+("state", "call", "note") after a determiner, before "of", or capitalised
+mid-sentence is a noun; a clause follows the cue when a subject pronoun (or
+a noun phrase and an auxiliary within a few words) comes right after it.
+"""
+
+from transforms.quotes.text_view import DocView, Segment
+
+NOUN_OR_VERB = frozenset(
+    "state states call calls note notes claim claims promise promises praise tweet tweets reply replies "
+    "answer answers report reports comment comments warning".split()
+)
+DETERMINERS = frozenset(
+    "a an the this that these those his her its their our my your every each any no another one first last "
+    "swing united roll wake-up conference phone".split()
+)
+SUBJECT_PRONOUNS = frozenset("he she they it we i you there this".split())
+AUXILIARIES = frozenset(
+    "would will is was are were has had have could should can may might must did does do 's 're".split()
+)
+NOT_CLAUSE_CUES = frozenset(
+    "call calls called describe describes described praise praises praised ask asks asked according".split()
+)  # "called it a 'tremendous' success": an object, not a clause
+OBJECT_CUES = frozenset({"told", "tell", "tells", "assured", "reminded", "warned"})  # "told reporters he …"
+CLAUSE_LOOKAHEAD = 5  # words from the clause start to its auxiliary ("the campaign would …")
+VERB_TAGS = frozenset({"VERB", "AUX"})
+
+
+def has_parse(view: DocView) -> bool:
+    return view.doc.has_annotation("DEP")
+
+
+def is_verb(view: DocView, first: int, last: int) -> bool:
+    """Is the English cue at words [first, last] a verb (phrases like "according to" always are cues)?"""
+    if first != last:
+        return True
+    word = view.words[first]
+    if view.doc.has_annotation("POS"):
+        return view.token(first).pos_ in VERB_TAGS
+    if word.lower not in NOUN_OR_VERB:
+        return True
+    previous = view.words[first - 1].lower if first > 0 else ""
+    following = view.words[first + 1].lower if first + 1 < len(view.words) else ""
+    return not (previous in DETERMINERS or following == "of" or word.text[:1].isupper())
+
+
+def reported_clause(view: DocView, segment: Segment, cue_last: int) -> tuple[int, int] | None:
+    """Word indices [first, last] of the clause reported by the cue verb ending at `cue_last`, else None."""
+    if has_parse(view):
+        return _ccomp(view, segment, cue_last)
+    words = view.words
+    if words[cue_last].lower in NOT_CLAUSE_CUES:
+        return None
+    i = cue_last + 1
+    if i < segment.last and words[cue_last].lower in OBJECT_CUES:
+        i += 1 if words[i].text[:1].isalpha() else 0  # "told reporters", "told him"
+    if i >= segment.last or words[i].quote >= 0:
+        return None
+    start = words[i]
+    if start.lower in SUBJECT_PRONOUNS:
+        clause = i
+    elif start.text[:1].isupper() or start.lower in {"the", "a", "an"}:
+        ahead = words[i + 1 : min(segment.last, i + 1 + CLAUSE_LOOKAHEAD)]
+        clause = i if any(w.lower in AUXILIARIES for w in ahead) and not any(w.text == "," for w in ahead) else None
+    else:
+        clause = None
+    if clause is None:
+        return None
+    return clause, _clause_end(view, segment, clause)
+
+
+def _ccomp(view: DocView, segment: Segment, cue_last: int) -> tuple[int, int] | None:
+    token = view.token(cue_last)
+    complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    if complement is None:
+        return None
+    tokens = [t for t in complement.subtree if not t.is_space]
+    while tokens and tokens[0].dep_ == "mark":  # "that"
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    if not tokens:
+        return None
+    first, last = view.word_of_token(tokens[0].i), view.word_of_token(tokens[-1].i)
+    if first < segment.first or last >= segment.last or first > last:
+        return None
+    return first, last
+
+
+def _clause_end(view: DocView, segment: Segment, first: int) -> int:
+    """Last word of the clause: before a trailing ", he said" frame or the final punctuation."""
+    words = view.words
+    last = segment.last - 1
+    while last > first and words[last].quote < 0 and words[last].text in {".", "!", "?", "…", ":", ";"}:
+        last -= 1
+    return last
+
+
+def subject(view: DocView, segment: Segment, cue_first: int) -> tuple[int, int] | None:
+    """Word indices of the cue verb's subject from the parse (compound name words included), else None."""
+    if not has_parse(view):
+        return None
+    token = view.token(cue_first)
+    head = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if head is None:
+        return None
+    parts = [t for t in head.subtree if t.i <= head.i and t.dep_ in {"compound", "det", "amod", "poss", "nsubj", "nsubjpass", "flat"} or t is head]
+    first, last = view.word_of_token(min(t.i for t in parts)), view.word_of_token(head.i)
+    if first < segment.first or last >= segment.last:
+        return None
+    return first, last
