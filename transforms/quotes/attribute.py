@@ -38,7 +38,7 @@ UTTERANCE_END = SENTENCE_END | frozenset(",;")
 FIRST_SECOND_PERSON = frozenset(
     "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
 )
-ABBREVIATION = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{0,5}\.$")  # "Cz.", "Allg.", "Ztg."
+ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
 PERSON_WINDOW = 4  # words before a Konjunktiv verb in which "ich"/"wir" make it speech itself
 TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
 AUXILIARY_WORDS = 3  # "», a-t-il déclaré": words between the quote and the cue
