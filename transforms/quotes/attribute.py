@@ -39,6 +39,7 @@ FIRST_SECOND_PERSON = frozenset(
     "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
 )
 ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
+TITLE_SMALL_WORDS = frozenset("the of a an and in on to for at by with who me from or".split())
 PERSON_WINDOW = 4  # words before a Konjunktiv verb in which "ich"/"wir" make it speech itself
 TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
 AUXILIARY_WORDS = 3  # "», a-t-il déclaré": words between the quote and the cue
@@ -180,6 +181,13 @@ class _Attribution:
             if self._after_quote(self.view.words[first]):
                 continue
             clause = english.reported_clause(self.view, segment, last)
+            tail = english.tail_report(self.view, segment, first) if clause is None else None
+            if tail is not None:  # "Around 70 people came, he said." / "…, said Mark Jones, a professor."
+                speaker = self._tail_report_speaker(segment, tail[1] + 1, first, last)
+                words = self.view.words
+                self._emit("indirect", words[tail[0]].start, words[tail[1]].end, (first, last), speaker)
+                self.indirect_cue = (first, last)
+                return speaker
             if clause is None or any(self.view.words[i].quote >= 0 for i in (clause[0], first)):
                 continue
             speaker = self._cue_speaker(segment, (first, last, label))
@@ -188,6 +196,16 @@ class _Attribution:
             self.indirect_cue = (first, last)
             return speaker
         return None
+
+    def _tail_report_speaker(self, segment: Segment, comma: int, first: int, last: int) -> Speaker | None:
+        """The speaker between the comma and the cue ("…, he said"), else right after it ("…, said Jones")."""
+        if first - comma > 1:
+            return self.resolver.in_phrase(segment, comma + 1, first - 1)
+        words = self.view.words
+        end = last + 1
+        while end < segment.last and words[end].text not in {",", ".", ";", "!", "?"}:
+            end += 1
+        return self.resolver.in_phrase(segment, last + 1, end - 1) if end > last + 1 else None
 
     def _cue_speaker(self, segment: Segment, cue: tuple[int, int, str]) -> Speaker | None:
         """The cue's speaker: its parsed subject (English with a parse), else the rules around the cue."""
@@ -268,7 +286,7 @@ class _Attribution:
             quote = view.quotes[q]
             words = [w for w in view.words[segment.first : segment.last] if w.quote == q]
             before = self._outside_before(segment, words[0].i)
-            if self._is_name(quote):  # „Cz. Allg. Ztg.“, „Claudi“, „3 nach 9“: names and titles, not speech
+            if self._is_name(quote) or self._is_english_title(quote):  # „Cz. Allg. Ztg.“, „Claudi“, „3 nach 9“: names and titles, not speech
                 self._emit("term", quote.start, quote.end, None, None, term=True)
                 continue
             direct = self._is_direct(quote, before)
@@ -317,6 +335,13 @@ class _Attribution:
         if self.language == "de":
             return all(is_proper_noun(w) for w in words)
         return self.language == "en" and 2 <= len(words) <= 3 and words == pieces
+
+    def _is_english_title(self, quote) -> bool:
+        """“How the Grinch Stole Christmas,”, “Face the Nation,”: capitalised words and small title words."""
+        pieces = [p.strip(",.;:!?") for p in self.view.text[quote.start : quote.end].split()]
+        if self.language != "en" or not 2 <= len(pieces) <= 7 or not pieces[0][:1].isupper() or not pieces[-1][:1].isupper():
+            return False
+        return all(p[:1].isupper() or p[:1].isdigit() or p in TITLE_SMALL_WORDS for p in pieces)
 
     def _is_title(self, before: list[Word]) -> bool:
         if not before:

@@ -49,9 +49,12 @@ def is_verb(view: DocView, first: int, last: int) -> bool:
         return view.token(first).pos_ in VERB_TAGS
     if word.lower not in NOUN_OR_VERB:
         return True
-    previous = view.words[first - 1].lower if first > 0 else ""
+    previous = view.words[first - 1].text if first > 0 else ""
     following = view.words[first + 1].lower if first + 1 < len(view.words) else ""
-    return not (previous in DETERMINERS or following == "of" or word.text[:1].isupper())
+    if previous.lower() in DETERMINERS or following == "of" or word.text[:1].isupper():
+        return False
+    # a verb follows its subject: a pronoun, a name, a plural noun, or an adverb ("also states")
+    return previous.lower() in SUBJECT_PRONOUNS | {"who", "which"} or previous[:1].isupper() or previous.endswith(("s", "ly"))
 
 
 def reported_clause(view: DocView, segment: Segment, cue_last: int) -> tuple[int, int] | None:
@@ -77,6 +80,21 @@ def reported_clause(view: DocView, segment: Segment, cue_last: int) -> tuple[int
     if clause is None:
         return None
     return clause, _clause_end(view, segment, clause)
+
+
+def tail_report(view: DocView, segment: Segment, cue_first: int) -> tuple[int, int] | None:
+    """Words [first, last] of "<content>, he said." / "<content>, said Mark Jones, a professor.": a
+    sentence without quotes whose cue comes after a comma near its end; else None."""
+    words = view.words
+    if any(w.quote >= 0 for w in words[segment.first : segment.last]):
+        return None
+    comma = next((i for i in range(cue_first - 1, max(segment.first, cue_first - 5) - 1, -1) if words[i].text == ","), None)
+    if comma is None or comma - segment.first < 4:
+        return None
+    end = next((i for i in range(cue_first + 1, segment.last) if words[i].text in {",", ".", ";", "!", "?"}), segment.last)
+    if end - cue_first > 5:  # "X, who met Y, said the talks were hard": a clause follows, not a frame end
+        return None
+    return segment.first, comma - 1
 
 
 def _ccomp(view: DocView, segment: Segment, cue_last: int) -> tuple[int, int] | None:
