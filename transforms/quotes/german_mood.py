@@ -19,9 +19,15 @@ IRREGULAR = frozenset(
 FINITE_TAGS = frozenset({"VV(FIN)", "VA(FIN)", "VM(FIN)"})
 
 
+@lru_cache(maxsize=200_000)
 def could_be_konjunktiv(word: str) -> bool:
-    """A spelling pre-filter: lower case and ending in "-e" (or "seien"), before any tagging."""
-    return word in IRREGULAR or (len(word) >= 3 and word.endswith("e") and word.isalpha() and word.islower())
+    """A pre-filter before tagging a sentence: an irregular form, or a lower-case "-e" word whose
+    context-free HanTa tag (cached per word) is a finite verb ("hoffe", not "eine", "große")."""
+    if word in IRREGULAR:
+        return True
+    if len(word) < 4 or not word.endswith("e") or not word.isalpha() or not word.islower():
+        return False
+    return _tagger().analyze(word, taglevel=1)[1] in FINITE_TAGS
 
 
 @lru_cache(maxsize=50_000)
