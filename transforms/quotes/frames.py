@@ -15,6 +15,7 @@ from transforms.quotes.text_view import DocView, Segment, Word
 
 SOURCE_BEFORE = frozenset({"zufolge"})  # "Der Regierung zufolge"
 SOURCE_AFTER = frozenset({"laut", "according to", "nach angaben", "selon"})
+TO_COMMA = frozenset({"according to", "selon"})  # the source runs to the comma ("selon Moon Jae-in, …")
 AS_WORDS = frozenset({"wie", "as"})  # "wie die Polizei mitteilte", "as Trump said"
 NOUN_PHRASE_GLUE = frozenset(
     "der die das des dem den ein eine einer eines einem von vom the a an of for from".split()
@@ -35,7 +36,7 @@ def find_frame(view: DocView, segment: Segment, cues: list[tuple[int, int, str]]
     outside = view.outside(segment)
     for first, last, label in cues:
         if label in SOURCE_AFTER:
-            source = _phrase_after(view, segment, last + 1, label == "according to")
+            source = _phrase_after(view, segment, last + 1, label in TO_COMMA)
         elif label in SOURCE_BEFORE:
             source = _phrase_before(view, segment, first - 1)
         elif _as_clause_start(view, segment, first) is not None:

@@ -247,6 +247,8 @@ class SpeakerResolver:
     def _proper(self, first: int, last: int) -> Speaker:
         view = self.view
         start, end = view.words[first].start, view.words[last].end
+        if any(i in view.non_person_words for i in range(first, last + 1)):  # "the White House": no person
+            return Speaker(view.text[start:end], "noun", None, start)
         return Speaker(view.text[start:end], "proper", (start, end), start)
 
     def _right_noun_phrase(self, first: int, segment: Segment) -> Speaker | None:

@@ -71,8 +71,10 @@ class DocView:
 
     def _persons(self, doc: Doc, roles: frozenset[str]) -> list[Person]:
         persons = []
+        self.non_person_words: set[int] = set()  # words inside an organisation, place … entity
         for ent in doc.ents:
             if ent.label_ not in PERSON_LABELS:
+                self.non_person_words.update(range(self.word_index(ent.start_char), self.word_index(ent.end_char)))
                 continue
             first = self.word_index(ent.start_char)
             last = self.word_index(ent.end_char) - 1
