@@ -34,7 +34,8 @@ Public gold (`bench/public_quote_gold.py`; texts read from ../shared/corpora):
 reports per kind (direct: content fully in quote marks; indirect: the rest)
 content exact and overlap P/R/F1 (exact after trimming punctuation, marks and
 a leading "that"/"dass" on both sides), speaker accuracy of the matched
-(the gold source and the predicted speaker as written share a word; a gold
+(the gold source shares a word with the predicted speaker as written or with
+the name it was resolved to, e.g. "he" -> "Donald Trump"; a gold
 quote without source needs none), and the share of matched quotes with a
 speaker. PolNeAR rows: `speech` (attributions whose cue is a speech word) and
 `all` attributions. `--english-model` runs that installed spaCy package
@@ -120,7 +121,9 @@ def predict(documents: list[dict]) -> pl.DataFrame:
         return build_pipeline(language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path)[0]
 
     mentions, _ = extract_entities(articles, pipeline, kb, settings.nlp.pipe_batch_size, on_doc=coverage)
-    return coverage.children(articles, mentions)["quotes"]
+    anchors = coverage.quotes.frame().select("article_id", "start_char", "end_char", "kind", "speaker_start", "speaker_end")
+    quotes = coverage.children(articles, mentions)["quotes"]
+    return quotes.join(anchors, on=["article_id", "start_char", "end_char", "kind"], how="left")
 
 
 def score(documents: list[dict], predicted: pl.DataFrame) -> Scores:
@@ -227,12 +230,15 @@ def score_public(documents: list[dict], predicted: pl.DataFrame, kind: str | Non
                 continue
             used.add(match)
             counts["overlap"] += 1
-            speaker = mine[match]["speaker_text"]
+            row = mine[match]
+            speaker = row["speaker_text"]
             counts["with_speaker"] += speaker is not None
             if g["source"] is None:
                 counts["speaker_right"] += speaker is None
-            else:
-                counts["speaker_right"] += bool(_content_words(g["source"]) & _content_words(speaker))
+            else:  # as written ("he") or the person it was resolved to (the anchor)
+                anchor = doc["text"][row["speaker_start"] : row["speaker_end"]] if row.get("speaker_start") is not None else ""
+                found = _content_words(speaker) | _content_words(anchor)
+                counts["speaker_right"] += bool(_content_words(g["source"]) & found)
     return counts
 
 

@@ -39,6 +39,8 @@ FIRST_SECOND_PERSON = frozenset(
     "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
 )
 ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
+FRAME_CUES = frozenset({"laut", "zufolge", "according to", "nach angaben", "selon"})
+NEGATIONS = frozenset("nicht kein keine nie not never".split())
 TITLE_SMALL_WORDS = frozenset("the of a an and in on to for at by with who me from or".split())
 PERSON_WINDOW = 4  # words before a Konjunktiv verb in which "ich"/"wir" make it speech itself
 TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
@@ -77,9 +79,12 @@ class _Attribution:
         self.rows: list[dict] = []
         self.last_quote_segment = -2  # index of the latest segment with an attributed quote
         self.indirect_cue: tuple[int, int] | None = None  # cue words of the current indirect sentence
+        self.last_report: tuple[int, Speaker | None] = (-2, None)  # segment and speaker of the latest report
+        self.index = 0  # the segment being attributed
 
     def run(self) -> list[dict]:
         for index, segment in enumerate(self.view.segments):
+            self.index = index
             cues = self._cues(segment)
             indirect = self._indirect(index, segment, cues)
             attributed = self._quotes(index, segment, cues, indirect)
@@ -87,7 +92,10 @@ class _Attribution:
                 self.last_quote_segment = index
             elif indirect is None and cues:  # "…, sagt X." without quote marks: X is speaking from here on
                 first, last, _ = cues[-1]
-                self.resolver.remember(self.resolver.at_cue(segment, first, last, right=self._right_allowed(cues[-1])))
+                speaker = self.resolver.at_cue(segment, first, last, right=self._right_allowed(cues[-1]))
+                self.resolver.remember(speaker)
+                if speaker is not None:  # "Das Ministerium nannte nur seine Initialen. Der Mann sei …"
+                    self.last_report = (index, speaker)
         return sorted(self.rows, key=lambda row: (row["start_char"], row["kind"]))
 
     # -- cues ---------------------------------------------------------------------------
@@ -152,7 +160,8 @@ class _Attribution:
                 speaker = self._cue_speaker(segment, cue)
                 cue_span = (cue[0], cue[1])
             else:
-                speaker = self.resolver.subject_of(segment) or self.resolver.inherited(verb.start)
+                speaker = self._report_goes_on(index, segment)  # "Er sei mit … gekommen." after "…, teilte X mit"
+                speaker = speaker or self.resolver.subject_of(segment) or self.resolver.inherited(verb.start)
                 speaker = speaker or self.resolver.previous_subject_speaker(segment, verb.start)
                 cue_span = (verb.i, verb.i)
             end_word = self._content_end(segment, cue if cue and cue[0] > verb.i else None)
@@ -162,8 +171,8 @@ class _Attribution:
         for first, last, label in cues:
             after = [w for w in outside if w.i > last][:COMPLEMENTIZER_WINDOW]
             complementizer = next((w for w in after if w.lower in self.words.complementizers), None)
-            if complementizer is None:
-                continue
+            if complementizer is None or any(w.lower in NEGATIONS and w.i < complementizer.i for w in after):
+                continue  # "äußerte sich nicht dazu, ob …": nothing was said
             start_word = next((w for w in outside if w.i > complementizer.i), None)
             if start_word is None:
                 continue
@@ -174,16 +183,20 @@ class _Attribution:
         return self._reported_clause(segment, cues)
 
     def _reported_clause(self, segment: Segment, cues: list[tuple[int, int, str]]) -> Speaker | None:
-        """English "Trump said he would accept the results": the cue verb's clause, "that" or not."""
-        if self.language != "en":
+        """English "Trump said he would accept the results": the cue verb's clause, "that" or not; in
+        English and German a sentence without quote marks ending in ", he said." / ", sagte Heino."."""
+        if self.language not in {"en", "de"}:
             return None
         for first, last, label in cues:
-            if self._after_quote(self.view.words[first]):
+            if self._after_quote(self.view.words[first]) or label in FRAME_CUES:
                 continue
-            clause = english.reported_clause(self.view, segment, last)
-            tail = english.tail_report(self.view, segment, first) if clause is None else None
+            clause = english.reported_clause(self.view, segment, last) if self.language == "en" else None
+            tail = english.tail_report(self.view, segment, first, self.language) if clause is None else None
             if tail is not None:  # "Around 70 people came, he said." / "…, said Mark Jones, a professor."
-                speaker = self._tail_report_speaker(segment, tail[1] + 1, first, last)
+                if self.language == "de":
+                    speaker = self._cue_speaker(segment, (first, last, label))
+                else:
+                    speaker = self._tail_report_speaker(segment, tail[1] + 1, first, last)
                 words = self.view.words
                 self._emit("indirect", words[tail[0]].start, words[tail[1]].end, (first, last), speaker)
                 self.indirect_cue = (first, last)
@@ -214,6 +227,17 @@ class _Attribution:
             if subject is not None:
                 return self.resolver.in_phrase(segment, *subject)
         return self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+
+    def _report_goes_on(self, index: int, segment: Segment) -> Speaker | None:
+        """The speaker of a report in the sentence before, in the same paragraph (persons or not:
+        "teilte die Polizei mit. Die Angreifer seien …")."""
+        report_index, speaker = self.last_report
+        if speaker is None or report_index != index - 1:
+            return None
+        previous = self.view.segments[report_index]
+        if "\n\n" in self.view.text[self.view.words[previous.last - 1].end : segment.start]:
+            return None
+        return speaker
 
     def _konjunktiv(self, outside: list[Word]) -> Word | None:
         """German Konjunktiv I finite verb (HanTa: a finite verb, not "die reiche Stadt"), 3rd person,
@@ -409,6 +433,8 @@ class _Attribution:
             confidence = UNATTRIBUTED_DIRECT_CONFIDENCE
         else:
             confidence = speaker.confidence
+        if kind == "indirect":
+            self.last_report = (self.index, speaker)
         self.rows.append(
             {
                 "kind": kind,

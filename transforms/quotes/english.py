@@ -32,6 +32,7 @@ NOT_CLAUSE_CUES = frozenset(
     "call calls called describe describes described praise praises praised ask asks asked according".split()
 )  # "called it a 'tremendous' success": an object, not a clause
 OBJECT_CUES = frozenset({"told", "tell", "tells", "assured", "reminded", "warned"})  # "told reporters he …"
+GERMAN_TAIL_WORDS = 10  # "sagte Musiker Heino (77) der Bild-Zeitung vom Montag."
 CLAUSE_LOOKAHEAD = 5  # words from the clause start to its auxiliary ("the campaign would …")
 VERB_TAGS = frozenset({"VERB", "AUX"})
 
@@ -82,17 +83,26 @@ def reported_clause(view: DocView, segment: Segment, cue_last: int) -> tuple[int
     return clause, _clause_end(view, segment, clause)
 
 
-def tail_report(view: DocView, segment: Segment, cue_first: int) -> tuple[int, int] | None:
-    """Words [first, last] of "<content>, he said." / "<content>, said Mark Jones, a professor.": a
-    sentence without quotes whose cue comes after a comma near its end; else None."""
+def tail_report(view: DocView, segment: Segment, cue_first: int, language: str = "en") -> tuple[int, int] | None:
+    """Words [first, last] of "<content>, he said." / "<content>, said Mark Jones, a professor." /
+    "<Inhalt>, sagte Musiker Heino der Bild-Zeitung.": a sentence without quotes whose cue comes after
+    a comma near its end (German: no comma after the cue, which would open the content); else None."""
     words = view.words
+    if language == "de":
+        rest = words[cue_first + 1 : segment.last]
+        if (
+            any(w.text in {",", ":"} or w.lower in {"nicht", "kein", "keine"} for w in rest)
+            or len(rest) > GERMAN_TAIL_WORDS
+            or words[cue_first - 1].text != ","
+        ):
+            return None  # German inverts: ", sagte Heino" (", was … gemeint ist" is no frame)
     if any(w.quote >= 0 for w in words[segment.first : segment.last]):
         return None
     comma = next((i for i in range(cue_first - 1, max(segment.first, cue_first - 5) - 1, -1) if words[i].text == ","), None)
     if comma is None or comma - segment.first < 4:
         return None
     end = next((i for i in range(cue_first + 1, segment.last) if words[i].text in {",", ".", ";", "!", "?"}), segment.last)
-    if end - cue_first > 5:  # "X, who met Y, said the talks were hard": a clause follows, not a frame end
+    if language == "en" and end - cue_first > 5:  # "X, who met Y, said the talks were hard": a clause follows, not a frame end
         return None
     return segment.first, comma - 1
 

@@ -85,10 +85,16 @@ def _phrase_after(view: DocView, segment: Segment, start: int, to_comma: bool, s
 
 
 def _phrase_before(view: DocView, segment: Segment, last: int):
-    """The source before "zufolge": back to the sentence start or a comma."""
+    """The source before "zufolge": back to the sentence start, a comma or a word that is no part of a
+    noun phrase ("Der Verdächtige wurde [den Angaben] zufolge")."""
     words = view.words
     i = last
     while i >= segment.first and i > last - MAX_SOURCE_WORDS and words[i].quote < 0 and words[i].text != ",":
+        word = words[i]
+        nominal = word.text[:1].isupper() or word.lower in NOUN_PHRASE_GLUE or word.text[:1].isdigit()
+        adjective = word.text.isalpha() and i < last and words[i + 1].text[:1].isupper()
+        if not (nominal or adjective):
+            break
         i -= 1
     return (i + 1, last) if i < last else None
 
@@ -102,13 +108,20 @@ def _content(view: DocView, segment: Segment, outside: list[Word], frame_first: 
         after.pop(0)
     while after and after[-1].quote < 0 and after[-1].text in {".", "!", "?", "…", ":", ";"}:
         after.pop()
-    chosen = after if len(after) >= len(before) else before
+    if before and after and _words(before) and _words(after):  # "wurden laut einem Bericht … begangen"
+        chosen = [w for w in words[segment.first : segment.last] if w.text not in {".", "!", "?", "…"} or w.quote >= 0]
+    else:
+        chosen = after if len(after) >= len(before) else before
     if chosen is before:
         while chosen and chosen[-1].text in {",", ";", "–", "-"}:
             chosen.pop()
     if sum(1 for w in chosen if w.text[:1].isalnum() and w.quote < 0) < MIN_CONTENT_WORDS:
         return None
     return chosen[0].start, chosen[-1].end
+
+
+def _words(words: list[Word]) -> int:
+    return sum(1 for w in words if w.text[:1].isalnum())
 
 
 _PREPOSITIONS = frozenset("am im an auf in bei nach vor seit gegenüber on at in after before".split())

@@ -52,6 +52,7 @@ SIDE_CLAUSE_OPENERS = frozenset(
 MAX_NOUN_WORDS = 3
 WORDS_DE = WORDS["de"]
 MAX_ADJECTIVES = 2  # "der japanische Regierungschef"
+POSSESSIVES_DE = frozenset("ihr ihre sein seine".split())
 INDEFINITE = frozenset({"ein", "eine", "einer", "a", "an", "un", "une"})
 
 
@@ -82,7 +83,7 @@ class SpeakerResolver:
         found = self._right(segment, cue_last) if right else None
         if found is not None and found.how == "noun":  # "lobte die Gespräche": an object unless no subject precedes
             left = self._left(segment, cue_first)
-            return left if left is not None and left.how != "noun" else found
+            return left if left is not None else found  # the subject opens the clause: "Das Ministerium nannte …"
         return found or self._left(segment, cue_first)
 
     def pronoun(self, word: Word, segment: Segment) -> Speaker | None:
@@ -168,7 +169,9 @@ class SpeakerResolver:
                 return self._named(person)
             if word.lower in self.words.personal:
                 return self.pronoun(word, segment)
-            if word.lower in self.words.nominative_determiners:  # "sagte der japanische Regierungschef"
+            if word.lower in self.words.nominative_determiners or (
+                self.words is WORDS_DE and word.lower in POSSESSIVES_DE
+            ):  # "sagte der japanische Regierungschef", "teilte ihr Management mit"
                 return self._right_noun_phrase(i, segment)
             if word.lower in self.roles:  # "sagte US-Präsident Trump" (the name follows) or a bare role
                 if view.person_at(i + 1) is None:
@@ -200,7 +203,7 @@ class SpeakerResolver:
                     return j + 1 if view.person_at(j) is None else i
                 j += 1
             return i
-        if word.text.isalpha() and word.text.islower() and word.lower not in self.words.nominative_determiners:
+        if word.text.isalpha() and word.text.islower() and word.lower not in self.words.nominative_determiners | POSSESSIVES_DE:
             if word.lower not in self.words.personal and word.lower not in self.roles and word.lower not in INDEFINITE:
                 return i + 1  # "damals", "weiter", "schließlich"
         return i
@@ -282,6 +285,8 @@ class SpeakerResolver:
         stop = max(segment.first, cue_first - MAX_LEFT_WORDS)
         i = cue_first - 1
         subject_end = cue_first
+        if self._content_before(segment, cue_first):  # "…, teilte die Polizei mit": the left is what was said
+            return None
         while i >= stop:
             word = view.words[i]
             if word.text == "," and word.quote < 0:
@@ -334,6 +339,22 @@ class SpeakerResolver:
                     return self._role(i - 1 if determiner else i, i, segment)
             i -= 1
         return self._noun_subject(segment, subject_end)
+
+    def _content_before(self, segment: Segment, cue_first: int) -> bool:
+        """Is the cue right after a comma that ends a clause of its own (not a side clause, not an
+        apposition like ", Rechtsanwalt Maier,")? Then the words before are the content."""
+        view = self.view
+        comma = cue_first - 1
+        if comma <= segment.first or view.words[comma].text != "," or view.words[comma].quote >= 0:
+            return False
+        if self._side_clause_start(segment, comma) is not None:
+            return False
+        j = comma - 1
+        while j > segment.first and view.words[j].text != "," and view.words[j].quote < 0:
+            j -= 1
+        chunk = view.words[j + 1 : comma] if view.words[j].text == "," else view.words[j:comma]
+        apposition = len(chunk) <= 4 and all(w.text[:1].isupper() or w.lower in self.roles for w in chunk)
+        return not apposition and any(w.quote >= 0 for w in chunk) is False
 
     def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
         """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
