@@ -212,7 +212,7 @@ def score_public(documents: list[dict], predicted: pl.DataFrame, kind: str | Non
     for doc in documents:
         gold = [q for q in doc["quotes"] if (kind is None or q["kind"] == kind) and (q["speech"] or not speech_only)]
         frame = by_article.get(doc["id"])
-        mine = _top_level(list(frame.iter_rows(named=True))) if frame is not None else []
+        mine = _joined(_top_level(list(frame.iter_rows(named=True))), doc["text"]) if frame is not None else []
         others = [q["span"] for q in doc["quotes"] if q not in gold]  # other kinds, or attributions not of speech
         mine = [r for r in mine if r["kind"] in predicted_kinds[kind] and not _only_overlaps(r, others, gold)]
         spans = [public.trim(doc["text"], r["start_char"], r["end_char"]) for r in mine]
@@ -249,6 +249,28 @@ def _top_level(rows: list[dict]) -> list[dict]:
         if not any(o is not r and o["start_char"] <= r["start_char"] and r["end_char"] <= o["end_char"]
                    and (o["end_char"] - o["start_char"]) > (r["end_char"] - r["start_char"]) for o in rows)
     ]  # fmt: skip
+
+
+def _joined(rows: list[dict], text: str) -> list[dict]:
+    """PolNeAR's convention for a split quote ('"A," he said. "B."'): one content span from A to B.
+    Joins a direct quote with the next one when only a short frame stands between them and the
+    second is attributed to the same speaker (or has none)."""
+    joined: list[dict] = []
+    for row in sorted(rows, key=lambda r: r["start_char"]):
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous["kind"] == "direct"
+            and row["kind"] == "direct"
+            and row["start_char"] - previous["end_char"] <= 60
+            and "\n" not in text[previous["end_char"] : row["start_char"]]
+            and row["speaker_text"] in {None, previous["speaker_text"]}
+            and (row.get("speaker_start") is None or row.get("speaker_start") == previous.get("speaker_start"))
+        ):
+            joined[-1] = {**previous, "end_char": row["end_char"]}
+            continue
+        joined.append(row)
+    return joined
 
 
 def _only_overlaps(row: dict, others: list[tuple[int, int]], gold: list[dict]) -> bool:

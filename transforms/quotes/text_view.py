@@ -4,6 +4,7 @@ Offsets are character offsets into the article text (the Doc was made from
 `match_text`, which has the length of `text`).
 """
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -13,6 +14,7 @@ from spacy.tokens import Doc
 from transforms.quotes.marks import ALL_MARKS, QuoteSpan, find_quote_spans
 
 PERSON_LABELS = frozenset({"PER", "PERSON"})
+LINE_BREAK = re.compile(r"\n\s*")
 
 
 class Word(NamedTuple):  # a tuple: one is made per token of every article
@@ -94,7 +96,9 @@ class DocView:
 
     def _segments(self, doc: Doc) -> list[Segment]:
         starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        starts = [b for b in starts if not any(q.open_at < b <= q.close_at for q in self.quotes)]
+        starts = sorted({*starts, *(m.end() for m in LINE_BREAK.finditer(self.text))})  # never across a line
+        opens = [q.open_at for q in self.quotes]
+        starts = [b for b in starts if not self._inside_quote(opens, b)]
         if not self.words or not starts:
             return []
         bounds = [*starts[1:], len(self.text)]
@@ -104,6 +108,10 @@ class DocView:
             if first < last:
                 segments.append(Segment(start, end, first, last))
         return segments
+
+    def _inside_quote(self, opens: list[int], char: int) -> bool:
+        k = bisect_right(opens, char - 1) - 1  # the latest quote opened before `char`
+        return k >= 0 and char <= self.quotes[k].close_at
 
     def token(self, i: int):
         """The spaCy token of word `i`."""
