@@ -226,6 +226,8 @@ class _Attribution:
             subject = english.subject(self.view, segment, cue[0])
             if subject is not None:
                 return self.resolver.in_phrase(segment, *subject)
+            if english.is_participle(self.view, cue[0]):  # "Trump …, saying …": the sentence's subject
+                return self.resolver.main_subject(segment, cue[0] - 1)
         return self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
 
     def _report_goes_on(self, index: int, segment: Segment) -> Speaker | None:

@@ -58,6 +58,11 @@ def is_verb(view: DocView, first: int, last: int) -> bool:
     return previous.lower() in SUBJECT_PRONOUNS | {"who", "which"} or previous[:1].isupper() or previous.endswith(("s", "ly"))
 
 
+def is_participle(view: DocView, first: int) -> bool:
+    """ ", saying …", ", adding …": a participle cue after a comma, whose subject is the main clause's."""
+    return first > 0 and view.words[first].lower.endswith("ing") and view.words[first - 1].text == ","
+
+
 def reported_clause(view: DocView, segment: Segment, cue_last: int) -> tuple[int, int] | None:
     """Word indices [first, last] of the clause reported by the cue verb ending at `cue_last`, else None."""
     if has_parse(view):

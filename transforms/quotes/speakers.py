@@ -52,6 +52,9 @@ SIDE_CLAUSE_OPENERS = frozenset(
 MAX_NOUN_WORDS = 3
 WORDS_DE = WORDS["de"]
 MAX_ADJECTIVES = 2  # "der japanische Regierungschef"
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+APPOSITION_OPENERS = frozenset("a an the who which former its his her their".split())
+MAX_CLAUSE_SUBJECT_WORDS = 6
 POSSESSIVES_DE = frozenset("ihr ihre sein seine".split())
 INDEFINITE = frozenset({"ein", "eine", "einer", "a", "an", "un", "une"})
 
@@ -133,9 +136,25 @@ class SpeakerResolver:
         if role is not None and view.words[first].lower in self.words.nominative_determiners | {"der", "des", "dem"}:
             return self._role(first, role, segment)
         name = self._proper_name(last)
-        if name is not None and name[0] >= first:
+        if name is not None and name[0] == first:  # the whole phrase is a name, not "A spokeswoman for Janney"
             return self._proper(name[0], name[1])
         return Speaker(view.text[words[0].start : words[-1].end], "noun", None, words[0].start)
+
+    def main_subject(self, segment: Segment, before: int) -> Speaker | None:
+        """The subject of the sentence's main clause, for a participle cue (", saying …", ", adding …"):
+        a person or pronoun among its first words, else the noun phrase that opens it."""
+        view = self.view
+        words = view.words[segment.first : before]
+        if not words or words[0].quote >= 0:
+            return None
+        if words[0].lower in self.words.personal:
+            return self.pronoun(words[0], segment)
+        end = 0
+        while end < min(len(words), MAX_CLAUSE_SUBJECT_WORDS) and not _ends_subject(words[end]):
+            end += 1
+        if end == 0:
+            return None
+        return self.in_phrase(segment, segment.first, segment.first + end - 1)
 
     def label(self, segment: Segment, colon: int) -> Speaker | None:
         """Interview style "Weber: „…“": one to three name words alone before the colon."""
@@ -291,18 +310,24 @@ class SpeakerResolver:
             word = view.words[i]
             if word.text == "," and word.quote < 0:
                 opening = self._side_clause_start(segment, i)
+                if opening is None and self.words is not WORDS_DE:
+                    opening = self._apposition_start(segment, i)
                 if opening is not None:  # "Die Behörde NRW, wo Rheinmetall seinen Hauptsitz hat, sagte"
                     i = subject_end = opening
                     i -= 1
                     continue
+                if self.words is not WORDS_DE:  # English subjects stand in the cue's clause
+                    break
             if word.quote >= 0:
                 # a quote that ends a clause ("„…“, sagte") ends the search; one inside the clause is skipped
-                if i + 1 < len(view.words) and view.words[i + 1].text in {",", ":"}:
+                if i + 1 < len(view.words) and view.words[i + 1].quote < 0 and view.words[i + 1].text in {",", ":"}:
                     return None
                 i -= 1
                 continue
             person = view.person_at(i)
             if person is not None:
+                if person.last + 1 < len(view.words) and view.words[person.last + 1].lower in POSSESSIVE_MARKS:
+                    return self._possessed(person, cue_first)  # "Clinton’s campaign said"
                 if not self._governed(person.first):
                     return self._named(person)
                 i = person.first - 1
@@ -338,7 +363,42 @@ class SpeakerResolver:
                 if determiner in self.words.nominative_determiners or i == segment.first:
                     return self._role(i - 1 if determiner else i, i, segment)
             i -= 1
-        return self._noun_subject(segment, subject_end)
+        return self._noun_subject(segment, subject_end) or self._clause_subject(segment, subject_end)
+
+    def _possessed(self, person: Person, cue_first: int) -> Speaker:
+        """ "Clinton’s campaign", "Sanders's campaign manager": not the person, the phrase up to the cue."""
+        view = self.view
+        start, end = view.words[person.first].start, view.words[cue_first - 1].end
+        return Speaker(view.text[start:end], "noun", None, start)
+
+    def _apposition_start(self, segment: Segment, comma: int) -> int | None:
+        """English: the comma opening ", a former adviser," between a name and the cue, else None."""
+        view = self.view
+        j = comma - 1
+        while j > segment.first and view.words[j].text != ",":
+            j -= 1
+        if j <= segment.first or view.words[j].text != "," or j + 1 >= comma:
+            return None
+        first = view.words[j + 1]
+        named = view.person_at(j - 1) is not None or self._name_word(j - 1)  # "Matdos Santos, legal director …,"
+        apposition = first.lower in APPOSITION_OPENERS or first.lower in self.roles or named
+        return j if apposition and comma - j <= 12 else None
+
+    def _clause_subject(self, segment: Segment, cue_first: int) -> Speaker | None:
+        """A noun phrase between a quote (or comma) and the cue: '"…," the email said'."""
+        view = self.view
+        start = cue_first
+        while start - 1 >= segment.first and view.words[start - 1].quote < 0 and view.words[start - 1].text != ",":
+            start -= 1
+        words = view.words[start:cue_first]
+        if not 1 <= len(words) <= MAX_CLAUSE_SUBJECT_WORDS or start == segment.first:
+            return None
+        first = words[0]
+        if not (first.lower in self.words.nominative_determiners or first.text[:1].isupper() or first.text[:1].isdigit()):
+            return None
+        if any(not w.text[:1].isalnum() and w.text not in {"'s", "’s", "-", "."} for w in words):
+            return None
+        return self.in_phrase(segment, start, cue_first - 1)
 
     def _content_before(self, segment: Segment, cue_first: int) -> bool:
         """Is the cue right after a comma that ends a clause of its own (not a side clause, not an
@@ -348,6 +408,8 @@ class SpeakerResolver:
         if comma <= segment.first or view.words[comma].text != "," or view.words[comma].quote >= 0:
             return False
         if self._side_clause_start(segment, comma) is not None:
+            return False
+        if self.words is not WORDS_DE and self._apposition_start(segment, comma) is not None:
             return False
         j = comma - 1
         while j > segment.first and view.words[j].text != "," and view.words[j].quote < 0:
@@ -437,3 +499,20 @@ def _same_role(a: str, b: str) -> bool:
     """ "US-Präsidenten" and "US-Präsident" are the same role."""
     a, b = a.rstrip("sn"), b.rstrip("sn")
     return len(a) >= 4 and (a.startswith(b) or b.startswith(a))
+
+
+ENGLISH_PREDICATE_STARTS = frozenset(
+    "also has had have is was are were will would could can did does do declined said says told on in at "
+    "then later again still".split()
+)
+
+
+def _ends_subject(word: Word) -> bool:
+    """Does an English subject noun phrase end before this word (a verb, an adverb, a comma)?"""
+    lower = word.lower
+    return (
+        word.quote >= 0
+        or not word.text[:1].isalnum()
+        or lower in ENGLISH_PREDICATE_STARTS
+        or (word.text.islower() and lower.endswith(("ed", "ly")))
+    )
