@@ -170,9 +170,9 @@ def test_15_no_stale_speaker_across_paragraphs_and_no_side_clause_noun():
     ("text", "expected"),
     [
         ("Nach Angaben der Agentur Tass kamen drei Menschen ums Leben.",
-         ("indirect", "kamen drei Menschen ums Leben", "Agentur Tass")),
+         ("indirect", "kamen drei Menschen ums Leben", "der Agentur Tass")),
         ("Wie die Kantonspolizei Aargau am Samstag mitteilte, wurde niemand verletzt.",
-         ("indirect", "wurde niemand verletzt", "Kantonspolizei Aargau")),
+         ("indirect", "wurde niemand verletzt", "die Kantonspolizei Aargau")),
         ("Laut Scheuer könnten die Arbeiten bald beginnen.",
          ("indirect", "könnten die Arbeiten bald beginnen", "Scheuer")),
         ("Der Regierung zufolge soll das Projekt deutlich teurer werden.",
