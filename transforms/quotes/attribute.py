@@ -42,6 +42,7 @@ ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Al
 FRAME_CUES = frozenset({"laut", "zufolge", "according to", "nach angaben", "selon"})
 NEGATIONS = frozenset("nicht kein keine nie not never".split())
 TITLE_SMALL_WORDS = frozenset("the of a an and in on to for at by with who me from or".split())
+CONTENT_OPENER_WINDOW = 6  # words from a cue to the comma that opens its content
 PERSON_WINDOW = 4  # words before a Konjunktiv verb in which "ich"/"wir" make it speech itself
 TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
 AUXILIARY_WORDS = 3  # "», a-t-il déclaré": words between the quote and the cue
@@ -155,7 +156,8 @@ class _Attribution:
             verb = next(w for w in _early_words(outside) if w.lower in self.words.subjunctive_ii)
         if verb is not None:
             tail = next((c for c in cues if c[0] > verb.i and self._after_comma(c[0])), None)  # ", sagte Kim"
-            cue = tail or next((c for c in reversed(cues) if c[1] < verb.i), None)  # "Putin betonte, …"
+            before = [c for c in cues if c[1] < verb.i]  # "Putin betonte, …" (not "…, dass sie informiert worden sei")
+            cue = tail or next((c for c in before if self._opens_content(c)), before[-1] if before else None)
             if cue is not None:
                 speaker = self._cue_speaker(segment, cue)
                 cue_span = (cue[0], cue[1])
@@ -229,6 +231,11 @@ class _Attribution:
             if english.is_participle(self.view, cue[0]):  # "Trump …, saying …": the sentence's subject
                 return self.resolver.main_subject(segment, cue[0] - 1)
         return self.resolver.at_cue(segment, cue[0], cue[1], right=self._right_allowed(cue))
+
+    def _opens_content(self, cue: tuple[int, int, str]) -> bool:
+        """Is the cue followed by a comma or colon within a few words ("sagte am Montag, …")?"""
+        words = self.view.words[cue[1] + 1 : cue[1] + 1 + CONTENT_OPENER_WINDOW]
+        return any(w.text in {",", ":"} and w.quote < 0 for w in words)
 
     def _report_goes_on(self, index: int, segment: Segment) -> Speaker | None:
         """The speaker of a report in the sentence before, in the same paragraph (persons or not:

@@ -11,6 +11,7 @@ comma) everything after the source's noun phrase.
 
 from dataclasses import dataclass
 
+from transforms.nlp.boundaries import is_proper_noun
 from transforms.quotes.text_view import DocView, Segment, Word
 
 SOURCE_BEFORE = frozenset({"zufolge"})  # "Der Regierung zufolge"
@@ -20,6 +21,9 @@ AS_WORDS = frozenset({"wie", "as"})  # "wie die Polizei mitteilte", "as Trump sa
 NOUN_PHRASE_GLUE = frozenset(
     "der die das des dem den ein eine einer eines einem von vom the a an of for from".split()
 )
+ATTRIBUTIVE_BEFORE = frozenset("der die das den dem des ein eine einer eines einem the a an".split())
+GENITIVE = frozenset({"der", "des"})
+NOT_ADJECTIVES = frozenset("als und oder auf in im am an zu mit für bei nach vor seit aber auch noch nur".split())
 MAX_SOURCE_WORDS = 8
 MIN_CONTENT_WORDS = 3
 
@@ -35,6 +39,8 @@ def find_frame(view: DocView, segment: Segment, cues: list[tuple[int, int, str]]
     """The first reporting frame of the sentence whose content has words, else None."""
     outside = view.outside(segment)
     for first, last, label in cues:
+        if first > segment.first and view.words[first - 1].lower in ATTRIBUTIVE_BEFORE:
+            continue  # "die laut Statut vorgesehene Wahl": inside a noun phrase
         if label in SOURCE_AFTER:
             source = _phrase_after(view, segment, last + 1, label in TO_COMMA)
         elif label in SOURCE_BEFORE:
@@ -72,16 +78,30 @@ def _phrase_after(view: DocView, segment: Segment, start: int, to_comma: bool, s
     words = view.words
     end = min(segment.last, stop if stop is not None else segment.last, start + MAX_SOURCE_WORDS)
     i = start
+    noun_seen = False
     while i < end and words[i].quote < 0 and words[i].text not in {",", ".", ";", ":", "!", "?"}:
         word = words[i]
-        nominal = word.text[:1].isupper() or word.lower in NOUN_PHRASE_GLUE or word.text[:1].isdigit()
-        before_noun = i + 1 < end and words[i + 1].text[:1].isupper() and word.text.isalpha()
-        if not (to_comma or nominal or before_noun or (stop is not None and i < stop)):
+        capital = word.text[:1].isupper() or word.text[:1].isdigit()
+        before_noun = (
+            i + 1 < end and words[i + 1].text[:1].isupper() and word.text.isalpha() and word.lower not in NOT_ADJECTIVES
+        )
+        if to_comma or (stop is not None and i < stop):
+            if stop is not None and i > start and word.lower in _PREPOSITIONS:
+                break  # "die Kantonspolizei Aargau am Samstag mitteilte": the source ends before "am"
+        elif noun_seen:  # after the head noun: names ("Agentur Tass") and a genitive ("Bericht des Senders")
+            genitive = word.lower in GENITIVE and i + 1 < end and words[i + 1].text[:1].isupper()
+            if not (genitive or (capital and _name_like(word.text))):
+                break
+        elif not (capital or word.lower in NOUN_PHRASE_GLUE or before_noun):
             break
-        if stop is not None and i > start and word.lower in _PREPOSITIONS:
-            break  # "die Kantonspolizei Aargau am Samstag mitteilte": the source ends before "am"
+        noun_seen = noun_seen or (capital and word.lower not in NOUN_PHRASE_GLUE)
         i += 1
     return (start, i - 1) if i > start else None
+
+
+def _name_like(word: str) -> bool:
+    """A name or acronym after a head noun ("Agentur Tass", "Menschenrechtsstiftung TIHV")."""
+    return word.isupper() or is_proper_noun(word.strip("."))
 
 
 def _phrase_before(view: DocView, segment: Segment, last: int):

@@ -176,8 +176,8 @@ class SpeakerResolver:
         limit = min(segment.last, i + MAX_RIGHT_WORDS)
         while i < limit:
             word = view.words[i]
-            if word.quote >= 0:
-                return None
+            if word.quote >= 0 or word.text in {",", ":", ";"}:
+                return None  # "teilte mit, der Minister habe …": the words after the comma are the content
             skipped = self._skip_adjunct(segment, i)
             if skipped > i:  # "auf Nachfrage", "am Samstag", "damals"
                 limit = min(segment.last, limit + (skipped - i), cue_last + 1 + MAX_RIGHT_WORDS + MAX_RIGHT_SKIPPED)
@@ -204,8 +204,13 @@ class SpeakerResolver:
                 name = self._proper_name_forward(i, segment)
                 if name is not None:  # "said Brazile", "erklärt Martin Rölen" (a name the KB lacks)
                     return self._proper(*name)
-            if self.words is WORDS_DE and i == cue_last + 1 and word.text[:1].isupper() and word.text.isalpha():
-                return Speaker(word.text, "noun", None, word.start)  # "warnt Lueftner," (a name the KB lacks)
+            if self.words is WORDS_DE and word.text[:1].isupper() and word.text.replace(".", "").isalpha():
+                first = i  # "warnt Lueftner," (a name the KB lacks), "bestätigten … vertraute Personen"
+                while first - 1 > cue_last and view.words[first - 1].text.islower() and view.words[first - 1].lower.endswith(("e", "en")):
+                    first -= 1
+                return Speaker(view.text[view.words[first].start : word.end], "noun", None, view.words[first].start)
+            if self.words is WORDS_DE and word.lower in {"ver.di", "verdi"}:
+                return Speaker(word.text, "noun", None, word.start)
             return None
         return None
 
@@ -363,7 +368,26 @@ class SpeakerResolver:
                 if determiner in self.words.nominative_determiners or i == segment.first:
                     return self._role(i - 1 if determiner else i, i, segment)
             i -= 1
-        return self._noun_subject(segment, subject_end) or self._clause_subject(segment, subject_end)
+        found = self._noun_subject(segment, subject_end) or self._clause_subject(segment, subject_end)
+        return found or (self._opening_noun_phrase(segment, cue_first) if self.words is WORDS_DE else None)
+
+    def _opening_noun_phrase(self, segment: Segment, cue_first: int) -> Speaker | None:
+        """German verb-second: the noun phrase that opens the sentence right before its finite verb
+        ("Die Wiener Grünen warnten am Freitag davor, dass …", "Das Innenministerium hatte … erklärt")."""
+        view = self.view
+        i = segment.first
+        if i < cue_first and view.words[i].lower in self.words.nominative_determiners | {"die", "das"}:
+            i += 1
+        while i < cue_first and view.words[i].text.isalpha() and view.words[i].text.islower() and i - segment.first < 3:
+            i += 1  # adjectives
+        nouns = i
+        while i < cue_first and view.words[i].text[:1].isupper() and view.words[i].quote < 0 and i - nouns < 3:
+            i += 1
+        if i == nouns or i >= cue_first or not view.words[i].text.isalpha() or not view.words[i].text.islower():
+            return None
+        if view.words[segment.first].lower in self.words.prepositions:
+            return None
+        return self.in_phrase(segment, segment.first, i - 1)
 
     def _possessed(self, person: Person, cue_first: int) -> Speaker:
         """ "Clinton’s campaign", "Sanders's campaign manager": not the person, the phrase up to the cue."""
