@@ -135,10 +135,12 @@ def score(documents: list[dict], predicted: pl.DataFrame) -> Scores:
         used: set[int] = set()
         overlap = speaker = kind = 0
         for g in gold:
-            match = next(
-                (i for i, r in enumerate(mine) if i not in used and r["start_char"] < g["span"][1] and g["span"][0] < r["end_char"]),
-                None,
-            )  # fmt: skip
+            free = [i for i, r in enumerate(mine) if i not in used]
+            match = next((i for i in free if (mine[i]["start_char"], mine[i]["end_char"]) == g["span"]), None)
+            if match is None:  # the same span first (a partial quote inside an indirect one), else any overlap
+                match = next(
+                    (i for i in free if mine[i]["start_char"] < g["span"][1] and g["span"][0] < mine[i]["end_char"]), None
+                )
             if match is None:
                 continue
             used.add(match)

@@ -41,7 +41,9 @@ FIRST_SECOND_PERSON = frozenset(
 ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
 FRAME_CUES = frozenset({"laut", "zufolge", "according to", "nach angaben", "selon"})
 NEGATIONS = frozenset("nicht kein keine nie not never".split())
+ZU_INFIX = re.compile(r"^(an|auf|aus|ein|ab|bei|mit|nach|vor|zurück|weg|her|hin|fest|frei|los)zu\w+en$")
 TITLE_SMALL_WORDS = frozenset("the of a an and in on to for at by with who me from or".split())
+SO_FRAME_WORDS = 10  # ", so Foglar Freitagabend via Aussendung."
 CONTENT_OPENER_WINDOW = 6  # words from a cue to the comma that opens its content
 PERSON_WINDOW = 4  # words before a Konjunktiv verb in which "ich"/"wir" make it speech itself
 TAIL_WORDS = 3  # ", wie Fink meinte": words from the comma to a trailing cue
@@ -111,8 +113,8 @@ class _Attribution:
             if word.i in taken:
                 continue
             lower = _strip_clitic(word.lower)
-            if lower in self.words.after_quote_cues and self._after_quote(word):
-                found.append((word.i, word.i, lower))
+            if lower in self.words.after_quote_cues and (self._after_quote(word) or self._so_frame(word, segment)):
+                found.append((word.i, word.i, lower))  # „…“, so Trump / "…, so Foglar weiter."
                 continue
             for cue in self.lexicon.starting_with(lower):
                 last = word.i + len(cue.words) - 1
@@ -128,6 +130,19 @@ class _Attribution:
                 taken.update(range(word.i, last + 1))
                 break
         return found
+
+    def _so_frame(self, word: Word, segment: Segment) -> bool:
+        """ ", so Foglar weiter." / ", so der Bischof am Montag": "so" after a comma, before a name or a
+        noun phrase, near the end of the sentence."""
+        words = self.view.words
+        if word.i == 0 or words[word.i - 1].text != "," or segment.last - word.i > SO_FRAME_WORDS:
+            return False
+        after = words[word.i + 1] if word.i + 1 < segment.last else None
+        if after is None:
+            return False
+        if after.lower in self.words.nominative_determiners and word.i + 2 < segment.last:
+            after = words[word.i + 2]
+        return after.text[:1].isupper() and after.text.isalpha()
 
     def _after_quote(self, word: Word) -> bool:
         """Is `word` right after „…“, (comma inside or outside the quote; French "a", "-t", "-il" between)?"""
@@ -155,7 +170,7 @@ class _Attribution:
         if verb is None and self._subjunctive_report(index, segment, outside):
             verb = next(w for w in _early_words(outside) if w.lower in self.words.subjunctive_ii)
         if verb is not None:
-            tail = next((c for c in cues if c[0] > verb.i and self._after_comma(c[0])), None)  # ", sagte Kim"
+            tail = next((c for c in cues if c[0] > verb.i and self._tail_cue(c[0])), None)  # ", sagte Kim"
             before = [c for c in cues if c[1] < verb.i]  # "Putin betonte, …" (not "…, dass sie informiert worden sei")
             cue = tail or next((c for c in before if self._opens_content(c)), before[-1] if before else None)
             if cue is not None:
@@ -182,7 +197,32 @@ class _Attribution:
             self._emit("indirect", start_word.start, self._content_end(segment, None), (first, last), speaker)
             self.indirect_cue = (first, last)
             return speaker
-        return self._reported_clause(segment, cues)
+        return self._after_cue_report(segment, cues) or self._reported_clause(segment, cues)
+
+    def _after_cue_report(self, segment: Segment, cues: list[tuple[int, int, str]]) -> Speaker | None:
+        """Unmarked words after a cue: "erklärte Mitterlehner auf Facebook: Müssen neue Akzente setzen" (a
+        colon, no quote marks), "warf der Türkei vor, das Abkommen nicht einzuhalten" (a zu-infinitive)."""
+        words = self.view.words
+        for first, last, label in cues:
+            if label in FRAME_CUES:
+                continue
+            clause = [w for w in words[last + 1 : segment.last] if w.quote < 0]
+            opener = next((w for w in clause[:CONTENT_OPENER_WINDOW] if w.text in {":", ","}), None)
+            if opener is None or any(w.quote >= 0 for w in words[opener.i : segment.last]):
+                continue
+            content = [w for w in clause if w.i > opener.i]
+            while content and content[-1].text in SENTENCE_END:
+                content.pop()
+            if len(content) < 2:
+                continue
+            infinitive = self.language == "de" and _zu_infinitive(content)
+            if opener.text != ":" and not infinitive:
+                continue
+            speaker = self._cue_speaker(segment, (first, last, label))
+            self._emit("indirect", content[0].start, content[-1].end, (first, last), speaker)
+            self.indirect_cue = (first, last)
+            return speaker
+        return None
 
     def _reported_clause(self, segment: Segment, cues: list[tuple[int, int, str]]) -> Speaker | None:
         """English "Trump said he would accept the results": the cue verb's clause, "that" or not; in
@@ -272,6 +312,16 @@ class _Attribution:
         has_quote = any(w.quote >= 0 for w in self.view.words[segment.first : segment.last])
         subjunctive = any(w.lower in self.words.subjunctive_ii for w in _early_words(outside))
         return has_quote and subjunctive and self.last_quote_segment == index - 1
+
+    def _tail_cue(self, first: int) -> bool:
+        """A cue that closes the report: ", sagte Kim", ", so Kim", ", wie Fink meinte" (not ", womit Apple
+        gemeint sein dürfte")."""
+        words = self.view.words
+        comma = next((i for i in range(first - 1, max(-1, first - 1 - TAIL_WORDS), -1) if words[i].text == ","), None)
+        if comma is None:
+            return False
+        between = words[comma + 1 : first]
+        return not between or between[0].lower in {"wie", "so", "as"}
 
     def _after_comma(self, first: int) -> bool:
         """Does a comma stand at most TAIL_WORDS words before the cue (", sagte Kim", ", wie Fink meinte")?"""
@@ -483,3 +533,11 @@ def _early_words(outside: list[Word]) -> list[Word]:
 def _auxiliary(word: str) -> bool:
     """Short auxiliary or clitic between a quote and its cue ("a", "-t", "-il", "has")."""
     return word.startswith("-") or (len(word) <= 3 and word.isalpha() and word.islower())
+
+
+def _zu_infinitive(words: list[Word]) -> bool:
+    """Does the clause end in a zu-infinitive ("… zu haben", "… einzuhalten", "… anzuzünden")?"""
+    last = [w for w in words if w.text[:1].isalpha()][-2:]
+    if len(last) < 2:
+        return False
+    return last[0].lower == "zu" or ZU_INFIX.match(last[1].lower) is not None
