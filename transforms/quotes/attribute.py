@@ -294,7 +294,7 @@ class _Attribution:
         if self.language != "de":
             return None
         texts = tuple(w.text for w in outside)
-        positions = german_mood.konjunktiv_positions(texts)
+        positions = german_mood.candidates(texts)
         if not positions or german_mood.starts_with_finite_verb(texts):
             return None
         for position in positions:
@@ -304,7 +304,8 @@ class _Attribution:
             neighbours = {w.lower for w in outside[max(0, position - 1) : position + 2]}
             if neighbours & self.words.other_persons - {"es", "man"}:
                 continue
-            return outside[position]
+            if german_mood.is_konjunktiv(texts, position):
+                return outside[position]
         return None
 
     def _subjunctive_report(self, index: int, segment: Segment, outside: list[Word]) -> bool:
