@@ -226,3 +226,39 @@ def test_10_unknown_english_names_are_speakers(parsed_english):
     assert parsed(parsed_english, '"It is over," said Andrew Shearer, a former adviser.') == [
         ("direct", "It is over,", "Andrew Shearer")
     ]
+
+
+# -- reported speech without quote marks (10kGNAD has lost most of them) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nach dem Treffen erklärte Angela Merkel auf Facebook: Wir müssen neue Akzente setzen.",
+         ("indirect", "Wir müssen neue Akzente setzen", "Angela Merkel")),
+        ("Kammenos warf der Türkei vor, das Abkommen mit der EU nicht einzuhalten.",
+         ("indirect", "das Abkommen mit der EU nicht einzuhalten", "Kammenos")),
+        ("Die Lage ist ernst und wird sich nicht bessern, so Olaf Scholz am Abend.",
+         ("indirect", "Die Lage ist ernst und wird sich nicht bessern", "Olaf Scholz")),
+        ("Es ist eine große Erleichterung für uns alle, sagte der Franzose.",
+         ("indirect", "Es ist eine große Erleichterung für uns alle", "der Franzose")),
+    ],
+)  # fmt: skip
+def test_unmarked_speech_after_a_colon_zu_infinitive_and_tail_frames(text, expected):
+    assert quotes(text) == [expected]
+
+
+def test_a_report_goes_on_with_its_speaker_but_not_into_the_next_paragraph():
+    text = (
+        "Die Frau sei bereits am Dienstag aufgegriffen worden, teilte die Polizei mit. "
+        "Sie habe die Tat gestanden.\n\nDie Ermittlungen dauerten an, hieß es."
+    )
+    found = quotes(text)
+    assert [q[2] for q in found[:2]] == ["die Polizei", "die Polizei"]
+    assert found[2][2] is None
+
+
+def test_a_side_remark_with_a_cue_word_is_no_tail_frame():
+    text = "Hintergrund sei die Absatzabkühlung des größten Kunden, womit Apple gemeint sein dürfte, teilte der Konzern mit."
+    [(kind, _, speaker)] = quotes(text)
+    assert (kind, speaker) == ("indirect", "der Konzern")
