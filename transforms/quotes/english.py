@@ -33,7 +33,12 @@ NOT_CLAUSE_CUES = frozenset(
 )  # "called it a 'tremendous' success": an object, not a clause
 OBJECT_CUES = frozenset({"told", "tell", "tells", "assured", "reminded", "warned"})  # "told reporters he …"
 GERMAN_TAIL_WORDS = 10  # "sagte Musiker Heino (77) der Bild-Zeitung vom Montag."
-CLAUSE_LOOKAHEAD = 5  # words from the clause start to its auxiliary ("the campaign would …")
+CLAUSE_LOOKAHEAD = 8  # words from the clause start to its auxiliary ("the way the campaign treated women would …")
+CLAUSE_DETERMINERS = frozenset("the a an some many most all his her their its this these those no several".split())
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday week month year night morning "
+    "afternoon evening".split()
+)
 VERB_TAGS = frozenset({"VERB", "AUX"})
 
 
@@ -73,19 +78,32 @@ def reported_clause(view: DocView, segment: Segment, cue_last: int) -> tuple[int
     i = cue_last + 1
     if i < segment.last and words[cue_last].lower in OBJECT_CUES:
         i += 1 if words[i].text[:1].isalpha() else 0  # "told reporters", "told him"
+    i = _after_time_phrase(view, segment, i)  # "said Tuesday he …", "said on Monday the …"
     if i >= segment.last or words[i].quote >= 0:
         return None
     start = words[i]
     if start.lower in SUBJECT_PRONOUNS:
         clause = i
-    elif start.text[:1].isupper() or start.lower in {"the", "a", "an"}:
+    elif start.text[:1].isupper() or start.text[:1].isdigit() or start.lower in CLAUSE_DETERMINERS:
         ahead = words[i + 1 : min(segment.last, i + 1 + CLAUSE_LOOKAHEAD)]
-        clause = i if any(w.lower in AUXILIARIES for w in ahead) and not any(w.text == "," for w in ahead) else None
+        auxiliary = next((k for k, w in enumerate(ahead) if w.lower in AUXILIARIES), None)
+        clause = i if auxiliary is not None and not any(w.text == "," for w in ahead[:auxiliary]) else None
     else:
         clause = None
     if clause is None:
         return None
     return clause, _clause_end(view, segment, clause)
+
+
+def _after_time_phrase(view: DocView, segment: Segment, i: int) -> int:
+    """Index after "Tuesday", "on Monday", "last week" right after the cue (i itself when there is none)."""
+    words = view.words
+    j = i
+    if j < segment.last and words[j].lower in {"on", "last", "this", "earlier", "late", "early"}:
+        j += 1
+    if j < segment.last and words[j].lower in TIME_WORDS:
+        return j + 1
+    return i
 
 
 def tail_report(view: DocView, segment: Segment, cue_first: int, language: str = "en") -> tuple[int, int] | None:
