@@ -262,3 +262,22 @@ def test_a_side_remark_with_a_cue_word_is_no_tail_frame():
     text = "Hintergrund sei die Absatzabkühlung des größten Kunden, womit Apple gemeint sein dürfte, teilte der Konzern mit."
     [(kind, _, speaker)] = quotes(text)
     assert (kind, speaker) == ("indirect", "der Konzern")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "speaker_entity"),
+    [
+        ("„Wir sind bereit“, sagte Olaf Scholz. Angela Merkel kam später. „Ich auch“, sagte sie.", "de", "PER:angela-merkel"),
+        ('"We are ready," Donald Trump said. Angela Merkel arrived later. "Me too," she said.', "en", "PER:angela-merkel"),
+        ('"We are ready," Angela Merkel said. Donald Trump arrived later. "Me too," he said.', "en", "PER:donald-trump"),
+    ],
+)  # fmt: skip
+def test_11_pronoun_speakers_take_the_nearest_person_of_their_gender(text, language, speaker_entity):
+    found = coverage_of(text, language)["quotes"].sort("start_char")
+    assert found["speaker_entity_id"].to_list()[-1] == speaker_entity
+
+
+def test_11_a_pronoun_with_no_person_of_its_gender_stays_unresolved():
+    found = coverage_of('"We are ready," Donald Trump said. "Me too," she said.', "en")["quotes"].sort("start_char")
+    assert found["speaker_text"].to_list()[-1] == "she"
+    assert found["speaker_entity_id"].to_list()[-1] is None

@@ -11,7 +11,9 @@ the person (later linked to `entities` through the canonical mentions):
 * a role noun phrase ("Der US-Präsident"): the latest earlier name written
   with that role ("US-Präsident Donald Trump");
 * a pronoun ("Er", "he", "-t-il"): the most recent speaker, else the
-  subject of the previous sentence;
+  subject of the previous sentence, else the nearest person named before,
+  each only when its gender (`genders`: first names, "Frau", "-in" roles)
+  fits the pronoun's; none that fits leaves the pronoun unresolved;
 * a relative pronoun after "Name,": the name;
 * a proper name no entity covers ("Jansen weiß:", German words HanTa tags
   as proper nouns; English capitalised words next to the cue): itself, as
@@ -28,6 +30,7 @@ speaker carried over to a report without its own never crosses a paragraph.
 from dataclasses import dataclass
 
 from transforms.nlp.boundaries import is_proper_noun
+from transforms.quotes.genders import PRONOUN_GENDER, gender_of, genders_by_surname
 from transforms.quotes.language import WORDS, LanguageWords
 from transforms.quotes.text_view import DocView, Person, Segment, Word
 
@@ -77,6 +80,7 @@ class SpeakerResolver:
         self.words = words
         self.roles = roles
         self.recent: Speaker | None = None  # the most recent speaker with a person anchor
+        self._surname_genders: dict[str, str] | None = None  # built on the first pronoun
 
     def remember(self, speaker: Speaker | None) -> None:
         if speaker is not None and speaker.anchor is not None:
@@ -90,12 +94,49 @@ class SpeakerResolver:
         return found or self._left(segment, cue_first)
 
     def pronoun(self, word: Word, segment: Segment) -> Speaker | None:
-        anchor = self.recent.anchor if self.recent else self._previous_subject(segment)
+        """The most recent speaker, else the previous sentence's subject, else the nearest earlier person,
+        each only when its gender fits the pronoun's ("sagte sie" is never "Olaf Scholz")."""
+        gender = PRONOUN_GENDER.get(word.lower) or self._singular_sie(word)
+        candidates = [self.recent.anchor if self.recent else None, self._previous_subject(segment)]
+        anchor = next((a for a in candidates if a is not None and self._fits(a, gender)), None)
+        if anchor is None and gender is not None:
+            earlier = [p for p in self.view.persons if p.end <= word.start and self._fits((p.start, p.end), gender)]
+            anchor = (earlier[-1].start, earlier[-1].end) if earlier else None
+        if anchor is None and gender is None and candidates[0] is None:
+            anchor = candidates[1]
         return (
             Speaker(word.text, "pronoun", anchor, word.start)
             if anchor
             else Speaker(word.text, "noun", None, word.start)
         )
+
+    def _singular_sie(self, word: Word) -> str | None:
+        """German "sie" next to a singular verb ("sagte sie", "sie erklärt") is "she"; otherwise it may be "they"."""
+        if self.words is not WORDS_DE or word.text != "sie" and word.text != "Sie" or word.i == 0:
+            return None
+        words = self.view.words
+        neighbours = [words[i] for i in (word.i - 1, word.i + 1) if 0 <= i < len(words)]
+        singular = any(w.text.islower() and w.text.endswith(("te", "t")) and w.text.isalpha() for w in neighbours)
+        return "f" if singular else None
+
+    def _fits(self, anchor: tuple[int, int], gender: str | None) -> bool:
+        """Does the person at `anchor` have `gender` (or an unknown one)?"""
+        if gender is None:
+            return True
+        text = self.view.text[anchor[0] : anchor[1]].split()
+        if not text:
+            return True
+        known = self._genders().get(text[-1]) or gender_of(text[0], None)
+        return known is None or known == gender
+
+    def _genders(self) -> dict[str, str]:
+        if self._surname_genders is None:
+            view = self.view
+            self._surname_genders = genders_by_surname(
+                (view.text[p.start : p.end], view.words[p.first - 1].text if p.first > 0 else None)
+                for p in view.persons
+            )
+        return self._surname_genders
 
     def inherited(self, position: int) -> Speaker | None:
         """The latest person speaking, carried over to a report without its own speaker."""
