@@ -39,6 +39,8 @@ FIRST_SECOND_PERSON = frozenset(
     "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
 )
 ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
+IMPERSONAL_CUES = frozenset({"hieß es", "heißt es"})
+NAMING_CUES = frozenset("nannte nannten nennt genannt bezeichnete bezeichneten bezeichnet called calls call".split())
 FRAME_CUES = frozenset({"laut", "zufolge", "according to", "nach angaben", "selon"})
 NEGATIONS = frozenset("nicht kein keine nie not never".split())
 ZU_INFIX = re.compile(r"^(an|auf|aus|ein|ab|bei|mit|nach|vor|zurück|weg|her|hin|fest|frei|los)zu\w+en$")
@@ -174,7 +176,8 @@ class _Attribution:
             before = [c for c in cues if c[1] < verb.i]  # "Putin betonte, …" (not "…, dass sie informiert worden sei")
             cue = tail or next((c for c in before if self._opens_content(c)), before[-1] if before else None)
             if cue is not None:
-                speaker = self._cue_speaker(segment, cue)
+                after = self.resolver.after_cue(segment, cue[1]) if cue is tail and self.language == "de" else None
+                speaker = after or self._cue_speaker(segment, cue)  # "…, sagte die Polizeichefin des Bezirks"
                 cue_span = (cue[0], cue[1])
             else:
                 speaker = self._report_goes_on(index, segment)  # "Er sei mit … gekommen." after "…, teilte X mit"
@@ -204,7 +207,7 @@ class _Attribution:
         colon, no quote marks), "warf der Türkei vor, das Abkommen nicht einzuhalten" (a zu-infinitive)."""
         words = self.view.words
         for first, last, label in cues:
-            if label in FRAME_CUES:
+            if label in FRAME_CUES or label in NAMING_CUES:
                 continue
             clause = [w for w in words[last + 1 : segment.last] if w.quote < 0]
             opener = next((w for w in clause[:CONTENT_OPENER_WINDOW] if w.text in {":", ","}), None)
@@ -234,6 +237,8 @@ class _Attribution:
                 continue
             clause = english.reported_clause(self.view, segment, last) if self.language == "en" else None
             tail = english.tail_report(self.view, segment, first, self.language) if clause is None else None
+            if tail is not None and self.resolver.closes_side_clause(segment, tail[1] + 1):
+                tail = None  # "Der 51-Jährige, der … gerettet hatte, erklärte seinen Rücktritt"
             if tail is not None:  # "Around 70 people came, he said." / "…, said Mark Jones, a professor."
                 if self.language == "de":
                     speaker = self._cue_speaker(segment, (first, last, label))
@@ -263,7 +268,10 @@ class _Attribution:
         return self.resolver.in_phrase(segment, last + 1, end - 1) if end > last + 1 else None
 
     def _cue_speaker(self, segment: Segment, cue: tuple[int, int, str]) -> Speaker | None:
-        """The cue's speaker: its parsed subject (English with a parse), else the rules around the cue."""
+        """The cue's speaker: its parsed subject (English with a parse), else the rules around the cue;
+        "hieß es" names nobody unless "aus dem Ministerium" follows."""
+        if cue[2] in IMPERSONAL_CUES:
+            return self.resolver.source_after(segment, cue[1])
         if self.language == "en":
             subject = english.subject(self.view, segment, cue[0])
             if subject is not None:
@@ -309,10 +317,14 @@ class _Attribution:
         return None
 
     def _subjunctive_report(self, index: int, segment: Segment, outside: list[Word]) -> bool:
-        """A Konjunktiv II sentence with a quote, right after an attributed quote: the report goes on."""
-        has_quote = any(w.quote >= 0 for w in self.view.words[segment.first : segment.last])
+        """A Konjunktiv II sentence right after an attributed quote (with a quote of its own) or right
+        after a report ("Außerdem hätten Polizisten …", "Es würde auch noch Gespräche geben"): the
+        report goes on."""
         subjunctive = any(w.lower in self.words.subjunctive_ii for w in _early_words(outside))
-        return has_quote and subjunctive and self.last_quote_segment == index - 1
+        if not subjunctive:
+            return False
+        has_quote = any(w.quote >= 0 for w in self.view.words[segment.first : segment.last])
+        return (has_quote and self.last_quote_segment == index - 1) or self._report_goes_on(index, segment) is not None
 
     def _tail_cue(self, first: int) -> bool:
         """A cue that closes the report: ", sagte Kim", ", so Kim", ", wie Fink meinte" (not ", womit Apple

@@ -113,9 +113,11 @@ def tail_report(view: DocView, segment: Segment, cue_first: int, language: str =
     words = view.words
     if language == "de":
         rest = words[cue_first + 1 : segment.last]
+        appositions = [k for k, w in enumerate(rest) if w.text == ","]
         if (
-            any(w.text in {",", ":"} or w.lower in {"nicht", "kein", "keine"} for w in rest)
-            or len(rest) > GERMAN_TAIL_WORDS
+            any(w.text == ":" or w.lower in {"nicht", "kein", "keine", "dass", "ob"} for w in rest)
+            or any(k + 1 >= len(rest) or not rest[k + 1].text[:1].isupper() for k in appositions)
+            or len(rest) > GERMAN_TAIL_WORDS + 3 * len(appositions)
             or words[cue_first - 1].text != ","
         ):
             return None  # German inverts: ", sagte Heino" (", was … gemeint ist" is no frame)

@@ -89,8 +89,12 @@ def _phrase_after(view: DocView, segment: Segment, start: int, to_comma: bool, s
             if stop is not None and i > start and word.lower in _PREPOSITIONS:
                 break  # "die Kantonspolizei Aargau am Samstag mitteilte": the source ends before "am"
         elif noun_seen:  # after the head noun: names ("Agentur Tass") and a genitive ("Bericht des Senders")
-            genitive = word.lower in GENITIVE and i + 1 < end and words[i + 1].text[:1].isupper()
-            if not (genitive or (capital and _name_like(word.text))):
+            genitive = word.lower in GENITIVE and i + 1 < end and words[i + 1].text[:1].isalpha()
+            in_genitive = words[i - 1].lower in GENITIVE or (
+                i >= 2 and words[i - 2].lower in GENITIVE and words[i - 1].text.islower()
+            )
+            adjective = in_genitive and word.text.islower() and i + 1 < end and words[i + 1].text[:1].isupper()
+            if not (genitive or adjective or (capital and (in_genitive or _name_like(word.text)))):
                 break
         elif not (capital or word.lower in NOUN_PHRASE_GLUE or before_noun):
             break

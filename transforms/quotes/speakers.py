@@ -30,6 +30,7 @@ speaker carried over to a report without its own never crosses a paragraph.
 from dataclasses import dataclass
 
 from transforms.nlp.boundaries import is_proper_noun
+from transforms.nlp.german import NOT_NAMES
 from transforms.quotes.genders import PRONOUN_GENDER, gender_of, genders_by_surname
 from transforms.quotes.language import WORDS, LanguageWords
 from transforms.quotes.text_view import DocView, Person, Segment, Word
@@ -55,6 +56,8 @@ SIDE_CLAUSE_OPENERS = frozenset(
 MAX_NOUN_WORDS = 3
 WORDS_DE = WORDS["de"]
 MAX_ADJECTIVES = 2  # "der japanische Regierungschef"
+TIME_NOUNS = frozenset(NOT_NAMES)
+NOT_SUBJECTS = frozenset("dies das dieses diese es man dazu daher dann so auch this that it there".split())
 POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 APPOSITION_OPENERS = frozenset("a an the who which former its his her their".split())
 MAX_CLAUSE_SUBJECT_WORDS = 6
@@ -196,6 +199,21 @@ class SpeakerResolver:
         if end == 0:
             return None
         return self.in_phrase(segment, segment.first, segment.first + end - 1)
+
+    def after_cue(self, segment: Segment, cue_last: int) -> Speaker | None:
+        """The inverted subject right after a cue that closes a report (", sagte die Polizeichefin")."""
+        return self._right(segment, cue_last)
+
+    def source_after(self, segment: Segment, cue_last: int) -> Speaker | None:
+        """ "hieß es aus dem Ministerium": the noun phrase after "aus"/"von", else nobody."""
+        view = self.view
+        i = cue_last + 1
+        if i >= segment.last or view.words[i].lower not in {"aus", "von", "vom"}:
+            return None
+        end = i + 1
+        while end < segment.last and view.words[end].text not in {",", ".", ":", ";"} and end - i <= MAX_NOUN_WORDS + 1:
+            end += 1
+        return self.in_phrase(segment, i + 1, end - 1) if end > i + 1 else None
 
     def label(self, segment: Segment, colon: int) -> Speaker | None:
         """Interview style "Weber: „…“": one to three name words alone before the colon."""
@@ -426,8 +444,10 @@ class SpeakerResolver:
             i += 1
         if i == nouns or i >= cue_first or not view.words[i].text.isalpha() or not view.words[i].text.islower():
             return None
-        if view.words[segment.first].lower in self.words.prepositions:
+        if view.words[segment.first].lower in self.words.prepositions | NOT_SUBJECTS:
             return None
+        if any(w.lower in TIME_NOUNS for w in view.words[segment.first : i]):
+            return None  # "Ende April hatte das Duo angekündigt"
         return self.in_phrase(segment, segment.first, i - 1)
 
     def _possessed(self, person: Person, cue_first: int) -> Speaker:
@@ -483,6 +503,10 @@ class SpeakerResolver:
         apposition = len(chunk) <= 4 and all(w.text[:1].isupper() or w.lower in self.roles for w in chunk)
         return not apposition and any(w.quote >= 0 for w in chunk) is False
 
+    def closes_side_clause(self, segment: Segment, comma: int) -> bool:
+        """Does the comma at word `comma` close a side clause (", der … gerettet hatte,")?"""
+        return self._side_clause_start(segment, comma) is not None
+
     def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
         """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
         view = self.view
@@ -501,6 +525,8 @@ class SpeakerResolver:
             return None
         first = before[0].lower
         if first in self.words.other_persons or first in self.words.prepositions or first in self.words.relatives:
+            return None
+        if first in NOT_SUBJECTS:  # "Dies sagte Abwerzger": the speaker is after the cue
             return None
         return Speaker(view.text[before[0].start : before[-1].end], "noun", None, before[0].start)
 
