@@ -281,3 +281,8 @@ def test_11_a_pronoun_with_no_person_of_its_gender_stays_unresolved():
     found = coverage_of('"We are ready," Donald Trump said. "Me too," she said.', "en")["quotes"].sort("start_char")
     assert found["speaker_text"].to_list()[-1] == "she"
     assert found["speaker_entity_id"].to_list()[-1] is None
+
+
+def test_a_cue_after_the_subjects_side_clause_reports_nothing_before_it():
+    text = "Der 51-Jährige, der die Mannschaft im Frühjahr noch gerettet hatte, erklärte am Montag seinen Rücktritt."
+    assert quotes(text) == []

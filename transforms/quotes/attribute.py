@@ -237,7 +237,7 @@ class _Attribution:
                 continue
             clause = english.reported_clause(self.view, segment, last) if self.language == "en" else None
             tail = english.tail_report(self.view, segment, first, self.language) if clause is None else None
-            if tail is not None and self.resolver.closes_side_clause(segment, tail[1] + 1):
+            if tail is not None and self.resolver.subject_before_side_clause(segment, tail[1] + 1):
                 tail = None  # "Der 51-Jährige, der … gerettet hatte, erklärte seinen Rücktritt"
             if tail is not None:  # "Around 70 people came, he said." / "…, said Mark Jones, a professor."
                 if self.language == "de":

@@ -503,9 +503,11 @@ class SpeakerResolver:
         apposition = len(chunk) <= 4 and all(w.text[:1].isupper() or w.lower in self.roles for w in chunk)
         return not apposition and any(w.quote >= 0 for w in chunk) is False
 
-    def closes_side_clause(self, segment: Segment, comma: int) -> bool:
-        """Does the comma at word `comma` close a side clause (", der … gerettet hatte,")?"""
-        return self._side_clause_start(segment, comma) is not None
+    def subject_before_side_clause(self, segment: Segment, comma: int) -> bool:
+        """Does the comma at word `comma` close a side clause that follows the sentence's subject
+        ("Der 51-Jährige, der … gerettet hatte, erklärte")? Then the cue after it has that subject."""
+        opening = self._side_clause_start(segment, comma)
+        return opening is not None and opening - segment.first <= MAX_NOUN_WORDS + 1
 
     def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
         """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
