@@ -1,21 +1,37 @@
 """Quotes of one article, from the spaCy Doc the entity step made.
 
-Per sentence (quotes never split a sentence), in article order:
+Per sentence (quotes never split a sentence, and no sentence runs over a
+line break), in article order:
 
-1. cues: speech verbs and phrases of the language's list, outside quotes;
-2. indirect speech: a sentence whose finite verb is German Konjunktiv I
-   ("Er hoffe nun…", "Bedingung bleibe jedoch…") or whose cue is followed
-   by "dass"/"that"/"que" ("said that…"); its speaker is the cue's, else the
-   sentence's pronoun subject, else the most recent speaker, else the subject
-   of the previous sentence;
+1. cues: speech verbs and phrases of the language's list, outside quotes
+   (English: verbs only, `english.is_verb`); ", so X" at a sentence end;
+2. indirect speech, the first that applies:
+   * a reporting frame (`frames`): "laut X", "X zufolge", "nach Angaben
+     von X", "according to X", "wie X mitteilte";
+   * a German Konjunktiv I verb anywhere in the sentence, told from
+     adjectives and imperatives by part of speech (`german_mood`), or a
+     Konjunktiv II sentence that continues a report; its speaker is the
+     cue's (after the verb: the subject that follows it), else that of the
+     report in the sentence before (same paragraph), else the sentence's
+     pronoun subject, else the most recent speaker, else the subject of the
+     previous sentence;
+   * a cue followed by "dass"/"daß"/"ob"/"that"/"whether"/"que" (not
+     negated: "äußerte sich nicht dazu, ob");
+   * unmarked words after a cue's colon or a German zu-infinitive ("warf …
+     vor, … einzuhalten");
+   * English: the clause of a speech verb without "that" (`english`), and
+     in both languages a sentence without quote marks that ends in ", he
+     said." / ", sagte Heino.";
+   content spans exclude the frame and the complementizer;
 3. each quote: `direct` when it stands as an utterance (after a colon, at the
-   start of the sentence, or ending in its own punctuation), else `partial`.
-   The speaker comes from the cue next to it (before a colon: the cue before;
-   otherwise the nearest cue), from the indirect sentence it is part of, or
-   (a stand-alone quote or a subjunctive sentence right after an attributed
-   quote) from the previous quote. A partial quote with none of these is a
-   scare quote or a title ("als „Freund“" without a cue, »Faust«): kind
-   `term`, attributed to nobody.
+   start of the sentence, or two or more words ending in their own
+   punctuation), else `partial`. The speaker comes from the cue next to it
+   (before a colon: the cue before; otherwise the nearest cue), from an
+   interview label ("Weber: „…“"), from the indirect sentence it is part of,
+   or (a stand-alone quote or a subjunctive sentence right after an
+   attributed quote) from the previous quote. Quoted names, titles and
+   abbreviations („Cz. Allg. Ztg.“, „Claudi“, “Face the Nation”) and a
+   partial quote with none of these are kind `term`, attributed to nobody.
 """
 
 import hashlib
