@@ -459,10 +459,8 @@ class SpeakerResolver:
     def _apposition_start(self, segment: Segment, comma: int) -> int | None:
         """English: the comma opening ", a former adviser," between a name and the cue, else None."""
         view = self.view
-        j = comma - 1
-        while j > segment.first and view.words[j].text != ",":
-            j -= 1
-        if j <= segment.first or view.words[j].text != "," or j + 1 >= comma:
+        j = self._opening_comma(segment, comma)
+        if j is None:
             return None
         first = view.words[j + 1]
         named = view.person_at(j - 1) is not None or self._name_word(j - 1)  # "Matdos Santos, legal director …,"
@@ -511,13 +509,18 @@ class SpeakerResolver:
 
     def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
         """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
+        j = self._opening_comma(segment, comma)
+        return j if j is not None and self.view.words[j + 1].lower in SIDE_CLAUSE_OPENERS else None
+
+    def _opening_comma(self, segment: Segment, comma: int) -> int | None:
+        """Index of the comma before the one at `comma`, with words between them, else None."""
         view = self.view
         j = comma - 1
         while j > segment.first and view.words[j].text != ",":
             j -= 1
         if j <= segment.first or view.words[j].text != "," or j + 1 >= comma:
             return None
-        return j if view.words[j + 1].lower in SIDE_CLAUSE_OPENERS else None
+        return j
 
     def _noun_subject(self, segment: Segment, cue_first: int) -> Speaker | None:
         """A subject that names no person: up to three words opening the clause ("Nordkorea-Experten")."""
