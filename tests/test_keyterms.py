@@ -91,7 +91,8 @@ def test_key_terms_rank_by_tf_idf_per_article_and_summit_and_rerun_identically(c
         ),
     )
     counts = rank_key_terms(con, per_article=1, per_summit=2)
-    assert counts == {"article": 3, "summit": 2}
+    assert counts == {"articles_removed": 0, "articles_added": 3, "summits_updated": 1}
+    assert dict(con.execute("select scope, count(*) from key_terms group by all").fetchall()) == {"article": 3, "summit": 2}
     best = dict(con.execute("select scope_id, term from key_terms where scope = 'article'").fetchall())
     assert best == {"a1": "Atomwaffe", "a2": "Sanktion", "a3": "Gipfel"}  # rare beats frequent-everywhere
     summit = con.execute(

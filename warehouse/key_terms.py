@@ -1,10 +1,20 @@
-"""Run-level writes of the summit/key-term stage: the summit calendar and ranked key terms.
+"""Run-level writes of the summit/key-term stage: the summit calendar and the key-term statistics.
 
-Both rewrite their table completely from what the warehouse holds (idempotent):
-`summits` from configs/summits.toml, `key_terms` by TF-IDF over every
-article's candidate terms (`warehouse/key_terms.sql`). A run whose articles'
-terms, summit tags, calendar and settings are those of the last ranking
-skips both (`step_state`).
+`summits` is rewritten from configs/summits.toml. `key_terms` is a view ranking
+terms by TF-IDF at read time (migration 024) from tables kept current here for
+the changed articles only, so a 10-article run on a 100,000-article warehouse
+counts 10 articles' terms, not all of them:
+
+- `term_document_frequency`: articles per (language, term); the articles it
+  counts are `key_term_articles` (with a digest of their terms) and the pairs
+  it counts are `key_term_sources`, so a changed or removed article's old terms
+  are subtracted;
+- `summit_term_totals`: terms summed per summit, recomputed for the summits
+  whose articles or tags (`key_term_summit_sources`) changed.
+
+The result equals the from-scratch ranking `key_terms.sql` (tested). A run whose
+articles' terms, summit tags, calendar and settings are those of the last
+ranking skips the step (`step_state`).
 """
 
 from pathlib import Path
@@ -34,11 +44,61 @@ select
     (select count(*) || ':' || coalesce(sum(hash(article_id, summit_id)), 0) from article_summits)
 """
 
+# Which articles' terms changed since they were counted (new, changed, removed).
+_STAGE_CHANGES = """
+create or replace temp table _kt_current as
+    select t.article_id, t.language, cast(sum(hash(t.term, t.display, t.count)) as varchar) as digest
+    from article_terms t semi join articles a using (article_id)
+    group by t.article_id, t.language;
+create or replace temp table _kt_stale as
+    select article_id from key_term_articles k anti join _kt_current c using (article_id, language, digest);
+create or replace temp table _kt_new as
+    select article_id, language, digest from _kt_current c anti join key_term_articles k using (article_id, language, digest);
+"""
+
+_UPDATE_FREQUENCIES = """
+create or replace temp table _kt_delta as
+    select language, term, sum(change) as change from (
+        select language, term, -1 as change from key_term_sources semi join _kt_stale using (article_id)
+        union all
+        select t.language, t.term, 1 from article_terms t semi join _kt_new n using (article_id)
+    ) group by language, term;
+delete from key_term_sources where article_id in (select article_id from _kt_stale);
+delete from key_term_articles where article_id in (select article_id from _kt_stale);
+insert into key_term_sources select t.article_id, t.language, t.term from article_terms t semi join _kt_new n using (article_id);
+insert into key_term_articles select article_id, language, digest from _kt_new;
+insert into term_document_frequency (language, term, df)
+    select language, term, 0 from _kt_delta anti join term_document_frequency using (language, term);
+update term_document_frequency f set df = f.df + d.change from _kt_delta d
+    where f.language = d.language and f.term = d.term;
+delete from term_document_frequency where df = 0;
+"""
+
+# Summits whose totals change: tagged (before or now) on a changed article, or whose tags changed.
+_UPDATE_SUMMITS = """
+create or replace temp table _kt_summits as
+    select summit_id from key_term_summit_sources where article_id in (select article_id from _kt_stale union all select article_id from _kt_new)
+    union select summit_id from article_summits where article_id in (select article_id from _kt_stale union all select article_id from _kt_new)
+    union select summit_id from (select article_id, summit_id from article_summits except select article_id, summit_id from key_term_summit_sources)
+    union select summit_id from (select article_id, summit_id from key_term_summit_sources except select article_id, summit_id from article_summits);
+delete from summit_term_totals where summit_id in (select summit_id from _kt_summits);
+insert into summit_term_totals (summit_id, language, term, display, count, articles)
+    select s.summit_id, t.language, t.term, arg_max(t.display, (t.count, t.display)), sum(t.count), count(distinct t.article_id)
+    from article_terms t semi join key_term_articles k using (article_id)
+    join article_summits s using (article_id)
+    where s.summit_id in (select summit_id from _kt_summits)
+    group by s.summit_id, t.language, t.term;
+delete from key_term_summit_sources;
+insert into key_term_summit_sources select article_id, summit_id from article_summits;
+"""
+
+_TEMP_TABLES = ("_kt_current", "_kt_stale", "_kt_new", "_kt_delta", "_kt_summits")
+
 
 def refresh_summits_and_key_terms(
     con: duckdb.DuckDBPyConnection, calendar: pl.DataFrame, per_article: int, per_summit: int, run_id: str | None
 ) -> dict:
-    """Write the calendar and rank key terms, unless nothing they derive from changed since the last time."""
+    """Write the calendar and update the key-term statistics, unless nothing they derive from changed."""
     fingerprint = step_state.digest((con.execute(_INPUTS_SQL).fetchone(), calendar.rows(), per_article, per_summit))
     if step_state.is_unchanged(con, STEP, fingerprint):
         return {"changed": False}
@@ -49,17 +109,20 @@ def refresh_summits_and_key_terms(
 
 
 def rank_key_terms(con: duckdb.DuckDBPyConnection, per_article: int, per_summit: int) -> dict[str, int]:
-    """Rewrite `key_terms`; return the rows per scope."""
-    statements = [_without_comments(s) for s in RANK_SQL.read_text(encoding="utf-8").split(";")]
-    statements = [s for s in statements if s.strip()]
+    """Bring the tables behind the `key_terms` view up to date; return the changed articles and summits."""
     with transaction(con):
-        for statement in statements:
-            params = {
-                k: v for k, v in {"per_article": per_article, "per_summit": per_summit}.items() if f"${k}" in statement
-            }
-            con.execute(statement, params)
-    return dict(con.execute("select scope, count(*) from key_terms group by scope order by scope").fetchall())
+        con.execute(_STAGE_CHANGES)
+        stale, new = con.execute("select (select count(*) from _kt_stale), (select count(*) from _kt_new)").fetchone()
+        con.execute(_UPDATE_FREQUENCIES)
+        con.execute(_UPDATE_SUMMITS)
+        summits = con.execute("select count(*) from _kt_summits").fetchone()[0]
+        con.execute("delete from key_term_limits")
+        con.execute("insert into key_term_limits values (?, ?)", [per_article, per_summit])
+        for table in _TEMP_TABLES:
+            con.execute(f"drop table {table}")
+    return {"articles_removed": stale, "articles_added": new, "summits_updated": summits}
 
 
-def _without_comments(statement: str) -> str:
-    return "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
+def rank_from_scratch(con: duckdb.DuckDBPyConnection, per_article: int, per_summit: int) -> pl.DataFrame:
+    """The key terms computed over the whole warehouse at once (`key_terms.sql`), as the view should show them."""
+    return con.execute(RANK_SQL.read_text(encoding="utf-8"), {"per_article": per_article, "per_summit": per_summit}).pl()
