@@ -9,8 +9,9 @@ counts 10 articles' terms, not all of them:
   counts are `key_term_articles` (with a digest of their terms) and the pairs
   it counts are `key_term_sources`, so a changed or removed article's old terms
   are subtracted;
-- `summit_term_totals`: terms summed per summit, recomputed for the summits
-  whose articles or tags (`key_term_summit_sources`) changed.
+- `summit_term_totals`: terms summed per summit, recomputed for the (summit,
+  term) pairs of the articles whose terms or tags (`key_term_summit_sources`)
+  changed.
 
 The result equals the from-scratch ranking `key_terms.sql` (tested). A run whose
 articles' terms, summit tags, calendar and settings are those of the last
@@ -74,25 +75,36 @@ update term_document_frequency f set df = f.df + d.change from _kt_delta d
 delete from term_document_frequency where df = 0;
 """
 
-# Summits whose totals change: tagged (before or now) on a changed article, or whose tags changed.
+# The (summit, language, term) totals a run changes: for each article whose terms or tags changed,
+# its old and new summits times its old and new terms (staged before key_term_sources is updated).
+_STAGE_SUMMIT_PAIRS = """
+create or replace temp table _kt_touched as
+    select article_id from _kt_stale union select article_id from _kt_new
+    union select article_id from (select article_id, summit_id from article_summits except select article_id, summit_id from key_term_summit_sources)
+    union select article_id from (select article_id, summit_id from key_term_summit_sources except select article_id, summit_id from article_summits);
+create or replace temp table _kt_pairs as
+    select distinct s.summit_id, t.language, t.term
+    from (select article_id, summit_id from key_term_summit_sources semi join _kt_touched using (article_id)
+          union select article_id, summit_id from article_summits semi join _kt_touched using (article_id)) s
+    join (select article_id, language, term from key_term_sources semi join _kt_touched using (article_id)
+          union select article_id, language, term from article_terms semi join _kt_touched using (article_id)) t
+    using (article_id);
+"""
+
 _UPDATE_SUMMITS = """
-create or replace temp table _kt_summits as
-    select summit_id from key_term_summit_sources where article_id in (select article_id from _kt_stale union all select article_id from _kt_new)
-    union select summit_id from article_summits where article_id in (select article_id from _kt_stale union all select article_id from _kt_new)
-    union select summit_id from (select article_id, summit_id from article_summits except select article_id, summit_id from key_term_summit_sources)
-    union select summit_id from (select article_id, summit_id from key_term_summit_sources except select article_id, summit_id from article_summits);
-delete from summit_term_totals where summit_id in (select summit_id from _kt_summits);
+delete from summit_term_totals s using _kt_pairs p
+    where s.summit_id = p.summit_id and s.language = p.language and s.term = p.term;
 insert into summit_term_totals (summit_id, language, term, display, count, articles)
     select s.summit_id, t.language, t.term, arg_max(t.display, (t.count, t.display)), sum(t.count), count(distinct t.article_id)
     from article_terms t semi join key_term_articles k using (article_id)
     join article_summits s using (article_id)
-    where s.summit_id in (select summit_id from _kt_summits)
+    semi join _kt_pairs p on p.summit_id = s.summit_id and p.language = t.language and p.term = t.term
     group by s.summit_id, t.language, t.term;
-delete from key_term_summit_sources;
-insert into key_term_summit_sources select article_id, summit_id from article_summits;
+delete from key_term_summit_sources where article_id in (select article_id from _kt_touched);
+insert into key_term_summit_sources select article_id, summit_id from article_summits semi join _kt_touched using (article_id);
 """
 
-_TEMP_TABLES = ("_kt_current", "_kt_stale", "_kt_new", "_kt_delta", "_kt_summits")
+_TEMP_TABLES = ("_kt_current", "_kt_stale", "_kt_new", "_kt_delta", "_kt_touched", "_kt_pairs")
 
 
 def refresh_summits_and_key_terms(
@@ -111,16 +123,23 @@ def refresh_summits_and_key_terms(
 def rank_key_terms(con: duckdb.DuckDBPyConnection, per_article: int, per_summit: int) -> dict[str, int]:
     """Bring the tables behind the `key_terms` view up to date; return the changed articles and summits."""
     with transaction(con):
-        con.execute(_STAGE_CHANGES)
+        _run_script(con, _STAGE_CHANGES)
         stale, new = con.execute("select (select count(*) from _kt_stale), (select count(*) from _kt_new)").fetchone()
-        con.execute(_UPDATE_FREQUENCIES)
-        con.execute(_UPDATE_SUMMITS)
-        summits = con.execute("select count(*) from _kt_summits").fetchone()[0]
+        _run_script(con, _STAGE_SUMMIT_PAIRS)
+        _run_script(con, _UPDATE_FREQUENCIES)
+        _run_script(con, _UPDATE_SUMMITS)
+        summits = con.execute("select count(distinct summit_id) from _kt_pairs").fetchone()[0]
         con.execute("delete from key_term_limits")
         con.execute("insert into key_term_limits values (?, ?)", [per_article, per_summit])
         for table in _TEMP_TABLES:
             con.execute(f"drop table {table}")
     return {"articles_removed": stale, "articles_added": new, "summits_updated": summits}
+
+
+def _run_script(con: duckdb.DuckDBPyConnection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            con.execute(statement)
 
 
 def rank_from_scratch(con: duckdb.DuckDBPyConnection, per_article: int, per_summit: int) -> pl.DataFrame:

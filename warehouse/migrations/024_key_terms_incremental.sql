@@ -102,3 +102,12 @@ select r.scope, r.scope_id, r.language, r.rank, r.term, r.display, r.score, r.co
 from ranked r, key_term_limits l
 where r.rank <= case r.scope when 'article' then l.per_article else l.per_summit end;
 comment on view key_terms is 'Top key terms per article and per summit, ranked by TF-IDF over the whole warehouse at read time from term_document_frequency and summit_term_totals.';
+comment on column key_terms.scope is 'article or summit.';
+comment on column key_terms.scope_id is 'articles.article_id or summits.summit_id.';
+comment on column key_terms.language is 'Language of the term.';
+comment on column key_terms.rank is '1 = best term of the scope and language.';
+comment on column key_terms.term is 'Lemmatized term.';
+comment on column key_terms.display is 'Most frequent written form.';
+comment on column key_terms.score is 'TF-IDF: (1 + ln count) * (ln((1 + N) / (1 + df)) + 1), N and df over articles of the language; summits times (1 + ln articles).';
+comment on column key_terms.count is 'Occurrences in the scope.';
+comment on column key_terms.articles is 'Articles of the scope with the term.';
