@@ -68,10 +68,10 @@ delete from key_term_sources where article_id in (select article_id from _kt_sta
 delete from key_term_articles where article_id in (select article_id from _kt_stale);
 insert into key_term_sources select t.article_id, t.language, t.term from article_terms t semi join _kt_new n using (article_id);
 insert into key_term_articles select article_id, language, digest from _kt_new;
-insert into term_document_frequency (language, term, df)
-    select language, term, 0 from _kt_delta anti join term_document_frequency using (language, term);
 update term_document_frequency f set df = f.df + d.change from _kt_delta d
     where f.language = d.language and f.term = d.term;
+insert into term_document_frequency (language, term, df)
+    select language, term, change from _kt_delta anti join term_document_frequency using (language, term);
 delete from term_document_frequency where df = 0;
 """
 

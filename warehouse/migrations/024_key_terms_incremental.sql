@@ -18,9 +18,8 @@ comment on column key_term_articles.digest is 'Digest of its article_terms rows 
 create table key_term_sources (
     article_id varchar not null,
     language varchar not null,
-    term varchar not null,
-    primary key (article_id, term)
-);
+    term varchar not null
+);  -- no primary key here or below: an index makes the first bulk count several times slower
 comment on table key_term_sources is 'The (article, term) pairs counted in term_document_frequency: what to subtract when the article changes.';
 comment on column key_term_sources.article_id is 'Article (articles.article_id).';
 comment on column key_term_sources.language is 'Language of the term.';
@@ -29,8 +28,7 @@ comment on column key_term_sources.term is 'Lemmatized term (article_terms.term)
 create table term_document_frequency (
     language varchar not null,
     term varchar not null,
-    df integer not null,
-    primary key (language, term)
+    df integer not null
 );
 comment on table term_document_frequency is 'Articles of a language with each candidate term (the df of TF-IDF), over the articles in key_term_articles.';
 comment on column term_document_frequency.language is 'Language of the term.';
@@ -43,8 +41,7 @@ create table summit_term_totals (
     term varchar not null,
     display varchar not null,
     count integer not null,
-    articles integer not null,
-    primary key (summit_id, language, term)
+    articles integer not null
 );
 comment on table summit_term_totals is 'Candidate terms summed over the articles tagged with each summit; recomputed for the summits whose articles or tags changed.';
 comment on column summit_term_totals.summit_id is 'Summit (summits.summit_id).';
@@ -56,8 +53,7 @@ comment on column summit_term_totals.articles is 'The summit''s articles with th
 
 create table key_term_summit_sources (
     article_id varchar not null,
-    summit_id varchar not null,
-    primary key (article_id, summit_id)
+    summit_id varchar not null
 );
 comment on table key_term_summit_sources is 'The summit tags summit_term_totals was computed from (article_summits at the last ranking).';
 comment on column key_term_summit_sources.article_id is 'Article (articles.article_id).';
