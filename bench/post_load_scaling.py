@@ -10,7 +10,7 @@ articles (a small run) and prints in one run, on the same warehouse state:
   against a rebuild from scratch (what every changing run paid before),
 - key terms: the maintained statistics updated for the new articles against
   the ranking from scratch written as rows (what every changing run did before),
-- the ratio of each, and what a read of the `key_terms` view now costs.
+- the ratio of each, and what a read of the `mart_key_terms` view now costs.
 
     nice -n 10 .venv/bin/python bench/post_load_scaling.py --articles 20000 --new 10
 """
@@ -96,11 +96,11 @@ def main() -> None:
         print(f"key terms     incremental {kt_incremental:7.3f} s   scratch {kt_full:7.3f} s   ratio {kt_full / kt_incremental:6.1f}x   ({counts})")
         summit_read, _ = timed(lambda: con.execute(SUMMIT_READ).fetchall())
         article_read, _ = timed(lambda: con.execute(ARTICLE_READ).fetchall())
-        print(f"key_terms view reads: one summit {summit_read * 1000:.0f} ms, one article {article_read * 1000:.0f} ms")
+        print(f"mart_key_terms reads: one summit {summit_read * 1000:.0f} ms, one article {article_read * 1000:.0f} ms")
 
 
-SUMMIT_READ = "select rank, display, score from key_terms where scope = 'summit' and scope_id = 'hanoi-2019' order by rank"
-ARTICLE_READ = "select rank, display, score from key_terms where scope = 'article' and scope_id = 'a000042' order by rank"
+SUMMIT_READ = "select rank, display, score from mart_key_terms where scope = 'summit' and scope_id = 'hanoi-2019' order by rank"
+ARTICLE_READ = "select rank, display, score from mart_key_terms where scope = 'article' and scope_id = 'a000042' order by rank"
 
 
 def _from_scratch(con) -> None:

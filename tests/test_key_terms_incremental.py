@@ -8,6 +8,7 @@ import pytest
 
 from warehouse.key_terms import rank_from_scratch, rank_key_terms
 from warehouse.migrations import migrate
+from warehouse.models import apply_models
 
 TERMS = ("Gipfel", "Atomwaffe", "Sanktion", "Hanoi-Treffen", "wirtschaftlich Aufschwung", "Verhandlung", "Börse", "sommet")
 SUMMITS = ("hanoi-2019", "singapore-2018", "panmunjom-2018")
@@ -18,6 +19,7 @@ PER_ARTICLE, PER_SUMMIT = 3, 4
 def con():
     connection = duckdb.connect()
     migrate(connection)
+    apply_models(connection)  # mart_key_terms
     yield connection
     connection.close()
 
@@ -45,7 +47,7 @@ def put_articles(con, rng: random.Random, ids: list[str]) -> None:
 
 
 def view_rows(con) -> list[tuple]:
-    return con.execute("select * from key_terms order by scope, scope_id, language, rank").fetchall()
+    return con.execute("select * from mart_key_terms order by scope, scope_id, language, rank").fetchall()
 
 
 def scratch_rows(con) -> list[tuple]:
@@ -79,4 +81,4 @@ def test_a_run_that_changes_nothing_updates_nothing(con):
     rank_key_terms(con, PER_ARTICLE, PER_SUMMIT)
     assert rank_key_terms(con, PER_ARTICLE, PER_SUMMIT) == {"articles_removed": 0, "articles_added": 0, "summits_updated": 0}
     rank_key_terms(con, 1, 1)  # other limits: the view shows fewer rows, nothing is recounted
-    assert con.execute("select max(rank) from key_terms").fetchone()[0] == 1
+    assert con.execute("select max(rank) from mart_key_terms").fetchone()[0] == 1

@@ -1,7 +1,7 @@
 """Run-level writes of the summit/key-term stage: the summit calendar and the key-term statistics.
 
-`summits` is rewritten from configs/summits.toml. `key_terms` is a view ranking
-terms by TF-IDF at read time (migration 024) from tables kept current here for
+`summits` is rewritten from configs/summits.toml. `mart_key_terms` is a view
+ranking terms by TF-IDF at read time (warehouse/models) from tables kept current here for
 the changed articles only, so a 10-article run on a 100,000-article warehouse
 counts 10 articles' terms, not all of them:
 
@@ -121,7 +121,7 @@ def refresh_summits_and_key_terms(
 
 
 def rank_key_terms(con: duckdb.DuckDBPyConnection, per_article: int, per_summit: int) -> dict[str, int]:
-    """Bring the tables behind the `key_terms` view up to date; return the changed articles and summits."""
+    """Bring the tables behind the `mart_key_terms` view up to date; return the changed articles and summits."""
     with transaction(con):
         _run_script(con, _STAGE_CHANGES)
         stale, new = con.execute("select (select count(*) from _kt_stale), (select count(*) from _kt_new)").fetchone()

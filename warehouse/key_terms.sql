@@ -1,5 +1,5 @@
 -- Key terms per article and per summit by TF-IDF over the whole warehouse, from scratch.
--- The reference the maintained tables behind the key_terms view must equal (tests, bench).
+-- The reference the maintained tables behind the mart_key_terms view must equal (tests, bench).
 -- Parameters: $per_article, $per_summit (terms kept per scope and language).
 with terms as (
     select t.article_id, t.language, t.term, t.display, t.count
