@@ -2,26 +2,14 @@
 
 import random
 
-import duckdb
 import polars as pl
-import pytest
 
+from tests.test_keyterms import con  # noqa: F401  (fixture: a migrated in-memory warehouse)
 from warehouse.key_terms import rank_from_scratch, rank_key_terms
-from warehouse.migrations import migrate
-from warehouse.models import apply_models
 
 TERMS = ("Gipfel", "Atomwaffe", "Sanktion", "Hanoi-Treffen", "wirtschaftlich Aufschwung", "Verhandlung", "Börse", "sommet")
 SUMMITS = ("hanoi-2019", "singapore-2018", "panmunjom-2018")
 PER_ARTICLE, PER_SUMMIT = 3, 4
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    migrate(connection)
-    apply_models(connection)  # mart_key_terms
-    yield connection
-    connection.close()
 
 
 def put_articles(con, rng: random.Random, ids: list[str]) -> None:
@@ -54,7 +42,7 @@ def scratch_rows(con) -> list[tuple]:
     return rank_from_scratch(con, PER_ARTICLE, PER_SUMMIT).sort("scope", "scope_id", "language", "rank").rows()
 
 
-def test_incremental_runs_equal_the_ranking_from_scratch(con):
+def test_incremental_runs_equal_the_ranking_from_scratch(con):  # noqa: F811
     rng = random.Random(18)
     put_articles(con, rng, [f"a{i}" for i in range(60)])
     assert rank_key_terms(con, PER_ARTICLE, PER_SUMMIT)["articles_added"] > 0
@@ -75,7 +63,7 @@ def test_incremental_runs_equal_the_ranking_from_scratch(con):
     assert {t: con.execute(f"select * from {t} order by all").fetchall() for t in maintained} == maintained
 
 
-def test_a_run_that_changes_nothing_updates_nothing(con):
+def test_a_run_that_changes_nothing_updates_nothing(con):  # noqa: F811
     rng = random.Random(5)
     put_articles(con, rng, [f"a{i}" for i in range(10)])
     rank_key_terms(con, PER_ARTICLE, PER_SUMMIT)
