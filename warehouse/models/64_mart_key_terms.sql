@@ -27,11 +27,15 @@ per_summit as (
 ranked as (
     select *, cast(row_number() over (partition by scope, scope_id, language order by score desc, term) as integer) as rank
     from (select * from per_article union all select * from per_summit)
+),
+
+final as (
+    select r.scope, r.scope_id, r.language, r.rank, r.term, r.display, r.score, r.count, r.articles
+    from ranked r, key_term_limits l
+    where r.rank <= case r.scope when 'article' then l.per_article else l.per_summit end
 )
 
-select r.scope, r.scope_id, r.language, r.rank, r.term, r.display, r.score, r.count, r.articles
-from ranked r, key_term_limits l
-where r.rank <= case r.scope when 'article' then l.per_article else l.per_summit end;
+select * from final;
 comment on view mart_key_terms is 'Top key terms per article and per summit, ranked by TF-IDF over the whole warehouse at read time from term_document_frequency and summit_term_totals.';
 comment on column mart_key_terms.scope is 'article or summit.';
 comment on column mart_key_terms.scope_id is 'articles.article_id or summits.summit_id.';
