@@ -95,8 +95,11 @@ _UPDATE_SUMMITS = """
 delete from summit_term_totals s using _kt_pairs p
     where s.summit_id = p.summit_id and s.language = p.language and s.term = p.term;
 insert into summit_term_totals (summit_id, language, term, display, count, articles)
+    with t as materialized (  -- the touched terms' rows first: a few of millions
+        select * from article_terms semi join (select distinct language, term from _kt_pairs) using (language, term)
+    )
     select s.summit_id, t.language, t.term, arg_max(t.display, (t.count, t.display)), sum(t.count), count(distinct t.article_id)
-    from article_terms t semi join key_term_articles k using (article_id)
+    from t semi join key_term_articles k using (article_id)
     join article_summits s using (article_id)
     semi join _kt_pairs p on p.summit_id = s.summit_id and p.language = t.language and p.term = t.term
     group by s.summit_id, t.language, t.term;
