@@ -40,8 +40,8 @@ def refresh_search_index(db_path: Path, run_id: str, settings: Settings) -> dict
 
 @task(name="summits-key-terms", task_run_name="summits-key-terms", cache_policy=NO_CACHE)
 def summits_and_key_terms(db_path: Path, run_id: str, settings: Settings) -> dict:
-    """Write the summit calendar; rank key terms per article and summit by TF-IDF (warehouse/key_terms.py),
-    when what they derive from changed."""
+    """Write the summit calendar; update the key-term statistics behind mart_key_terms for the changed
+    articles (warehouse/key_terms.py), when what they derive from changed."""
     calendar = summit_calendar(settings.summits.path).frame()
     timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
     with open_warehouse(db_path, timeout_seconds=timeout, memory_limit=memory_limit) as con:
