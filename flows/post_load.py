@@ -26,17 +26,22 @@ POST_LOAD_STEPS: list[PostLoadStep] = []
 
 @task(name="search-index", task_run_name="search-index", cache_policy=NO_CACHE)
 def refresh_search_index(db_path: Path, run_id: str, settings: Settings) -> dict:
-    """Rebuild the BM25 full-text index, only when articles changed (warehouse/fts.py)."""
+    """Update the BM25 full-text index when articles changed, for those only (warehouse/fts.py)."""
     timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
     with open_warehouse(db_path, timeout_seconds=timeout, memory_limit=memory_limit) as con:
         outcome = ensure_search_index(con, settings.search.stemmer, run_id)
-    return {"rebuilt": outcome.rebuilt, "articles": outcome.articles, "seconds": round(outcome.seconds, 3)}
+    return {
+        "rebuilt": outcome.rebuilt,
+        "incremental": outcome.incremental,
+        "articles": outcome.articles,
+        "seconds": round(outcome.seconds, 3),
+    }
 
 
 @task(name="summits-key-terms", task_run_name="summits-key-terms", cache_policy=NO_CACHE)
 def summits_and_key_terms(db_path: Path, run_id: str, settings: Settings) -> dict:
-    """Write the summit calendar; rank key terms per article and summit by TF-IDF (warehouse/key_terms.py),
-    when what they derive from changed."""
+    """Write the summit calendar; update the key-term statistics behind mart_key_terms for the changed
+    articles (warehouse/key_terms.py), when what they derive from changed."""
     calendar = summit_calendar(settings.summits.path).frame()
     timeout, memory_limit = settings.warehouse.read_timeout_seconds, settings.warehouse.memory_limit
     with open_warehouse(db_path, timeout_seconds=timeout, memory_limit=memory_limit) as con:

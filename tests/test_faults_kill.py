@@ -42,7 +42,7 @@ RUN_SPECIFIC = {"run_id", "first_seen_at", "processed_at", "rejected_at", "updat
 NOT_COMPARED = {"runs", "schema_migrations"}  # the runs are checked on their own; migrations are applied once
 MUST_HOLD_DATA = (
     "files", "articles", "entities", "mentions", "rejects", "quotes", "clusters", "dedup_pairs", "article_agencies",
-    "article_summits", "article_terms", "key_terms", "summits", "search_index",
+    "article_summits", "article_terms", "term_document_frequency", "summits", "search_index",
 )  # fmt: skip
 
 

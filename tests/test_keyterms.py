@@ -9,6 +9,7 @@ from transforms.keyterms import ARTICLE_TERM_SCHEMA, TermCollector, lemma
 from transforms.nlp import sentences  # noqa: F401  (registers newsflow_sentences)
 from warehouse.key_terms import rank_key_terms, refresh_summits_and_key_terms, write_summit_calendar
 from warehouse.migrations import migrate
+from warehouse.models import apply_models
 
 
 def terms_of(text: str, language: str = "de", max_words: int = 3) -> dict[str, int]:
@@ -52,6 +53,7 @@ def test_english_and_french_content_runs():
 def con():
     connection = duckdb.connect()
     migrate(connection)
+    apply_models(connection)  # mart_key_terms
     yield connection
     connection.close()
 
@@ -91,16 +93,17 @@ def test_key_terms_rank_by_tf_idf_per_article_and_summit_and_rerun_identically(c
         ),
     )
     counts = rank_key_terms(con, per_article=1, per_summit=2)
-    assert counts == {"article": 3, "summit": 2}
-    best = dict(con.execute("select scope_id, term from key_terms where scope = 'article'").fetchall())
+    assert counts == {"articles_removed": 0, "articles_added": 3, "summits_updated": 1}
+    assert dict(con.execute("select scope, count(*) from mart_key_terms group by all").fetchall()) == {"article": 3, "summit": 2}
+    best = dict(con.execute("select scope_id, term from mart_key_terms where scope = 'article'").fetchall())
     assert best == {"a1": "Atomwaffe", "a2": "Sanktion", "a3": "Gipfel"}  # rare beats frequent-everywhere
     summit = con.execute(
-        "select rank, term, count, articles from key_terms where scope = 'summit' order by rank"
+        "select rank, term, count, articles from mart_key_terms where scope = 'summit' order by rank"
     ).fetchall()
     assert summit == [(1, "Gipfel", 4, 2), (2, "Atomwaffe", 2, 1)]
-    before = con.execute("select * from key_terms order by all").fetchall()
+    before = con.execute("select * from mart_key_terms order by all").fetchall()
     rank_key_terms(con, per_article=1, per_summit=2)
-    assert con.execute("select * from key_terms order by all").fetchall() == before
+    assert con.execute("select * from mart_key_terms order by all").fetchall() == before
 
 
 def test_ranking_is_skipped_until_terms_tags_calendar_or_settings_change(con):
@@ -122,7 +125,7 @@ def test_ranking_is_skipped_until_terms_tags_calendar_or_settings_change(con):
     assert con.execute("select count(*) from summits").fetchone()[0] == 1
     con.execute("update article_terms set count = 3")  # the article was reloaded with other terms
     assert refresh_summits_and_key_terms(con, calendar.head(1), 2, 2, "r5")["changed"]
-    assert con.execute("select count from key_terms where scope = 'article'").fetchone()[0] == 3
+    assert con.execute("select count from mart_key_terms where scope = 'article'").fetchone()[0] == 3
 
 
 def test_the_summit_calendar_is_rewritten_not_appended(con):

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 def snapshot(con) -> dict[str, list]:
     return {
         table: con.execute(f"select * from {table} order by all").fetchall()
-        for table in ("quotes", "article_summits", "article_terms", "key_terms", "summits")
+        for table in ("quotes", "article_summits", "article_terms", "mart_key_terms", "summits")
     }
 
 
@@ -45,7 +45,7 @@ def test_seed_quotes_summit_and_key_terms_in_the_warehouse(seed_dir, db_path):  
         )
         assert people == {"Donald Trump": 11, "Kim Jong Un": 5}
         summit_terms = [t for (t,) in con.execute(
-            "select term from key_terms where scope = 'summit' and scope_id = 'hanoi-2019' order by rank"
+            "select term from mart_key_terms where scope = 'summit' and scope_id = 'hanoi-2019' order by rank"
         ).fetchall()]  # fmt: skip
         assert "Atomwaffe" in summit_terms and "Denuklearisierung" in summit_terms
         assert con.execute("select count(*) from summits").fetchone()[0] >= 6

@@ -2,11 +2,14 @@
 
 DuckDB's fts index is static: it is a set of tables built from the articles
 as they are at build time and does not follow later inserts or deletes. So
-"incremental" here means: after a run the index is rebuilt only when the
+"incremental" here means: after a run the index is updated only when the
 articles changed -- a digest of every (article_id, text_hash, title) is kept in
 `search_index` and compared -- and a run that loaded nothing new costs one
-aggregate query. The build is one transaction, so readers of the published
-snapshot always see an index that matches its articles.
+aggregate query. A run that changed a few articles edits the index tables for
+those only (warehouse/fts_incremental.py), with the scores of a full rebuild;
+the index is rebuilt when the stemmer changed or the articles indexed that way
+since the last build grow past a share of all. Either is one transaction, so
+readers of the published snapshot always see an index that matches its articles.
 """
 
 import re
@@ -20,6 +23,7 @@ import polars as pl
 from newsflow.errors import ConfigError, WarehouseError
 from warehouse.extensions import ensure_installed
 from warehouse.filters import check_filter_values
+from warehouse.fts_incremental import apply_changes, changed_articles, needs_rebuild, record_indexed_docs
 from warehouse.named_queries import relation_exists, run_named
 from warehouse.search_query import fold, parse_search_query
 from warehouse.transaction import transaction
@@ -40,9 +44,10 @@ _FINGERPRINT = """
 
 @dataclass(frozen=True)
 class IndexOutcome:
-    rebuilt: bool
+    rebuilt: bool  # the index changed (built from scratch or updated)
     articles: int
     seconds: float
+    incremental: bool = False  # updated for the changed articles only
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
@@ -74,7 +79,8 @@ def index_is_current(con: duckdb.DuckDBPyConnection, stemmer: str) -> bool:
 def ensure_search_index(
     con: duckdb.DuckDBPyConnection, stemmer: str, run_id: str | None = None, force: bool = False
 ) -> IndexOutcome:
-    """Rebuild the index when the articles (or the stemmer) changed since it was built."""
+    """Update the index when the articles changed since it was built: for the changed articles only,
+    or from scratch when the stemmer changed, `force` is set or too many articles were appended since."""
     if stemmer not in STEMMERS:
         raise ConfigError(f"search.stemmer = {stemmer!r} is not a DuckDB fts stemmer", fix=f"use one of {', '.join(STEMMERS)}")
     load_fts(con)
@@ -83,14 +89,13 @@ def ensure_search_index(
         return IndexOutcome(False, count, 0.0)
     started = time.perf_counter()
     with transaction(con):
-        # stemmer comes from the fixed STEMMERS list above, never from free input
-        con.execute(
-            f"pragma create_fts_index('{INDEX_TABLE}', 'article_id', 'title', 'text', "
-            f"stemmer = '{stemmer}', strip_accents = 1, lower = 1, overwrite = 1)"
-        )
-        # The postings in term order: a query reads the row groups of its few terms (zone maps), not
-        # all of them (100,000 articles: 20 M postings; 'Kim Jong Un Atomwaffen' 770 -> 60 ms).
-        con.execute(f"create or replace table {POSTINGS} as select * from {POSTINGS} order by termid, docid")
+        same_stemmer = index_exists(con) and _recorded_stemmer(con) == stemmer
+        change = changed_articles(con) if same_stemmer and not force else None
+        incremental = not needs_rebuild(change, _indexed_count(con) if change else 0)
+        if incremental:
+            apply_changes(con, stemmer)
+        else:
+            _build(con, stemmer)
         seconds = time.perf_counter() - started
         con.execute(
             """
@@ -99,7 +104,28 @@ def ensure_search_index(
             """,
             [INDEX_TABLE, count, digest, stemmer, seconds, run_id],
         )
-    return IndexOutcome(True, count, time.perf_counter() - started)
+    return IndexOutcome(True, count, time.perf_counter() - started, incremental)
+
+
+def _build(con: duckdb.DuckDBPyConnection, stemmer: str) -> None:
+    # stemmer comes from the fixed STEMMERS list above, never from free input
+    con.execute(
+        f"pragma create_fts_index('{INDEX_TABLE}', 'article_id', 'title', 'text', "
+        f"stemmer = '{stemmer}', strip_accents = 1, lower = 1, overwrite = 1)"
+    )
+    # The postings in term order: a query reads the row groups of its few terms (zone maps), not
+    # all of them (100,000 articles: 20 M postings; 'Kim Jong Un Atomwaffen' 770 -> 60 ms).
+    con.execute(f"create or replace table {POSTINGS} as select * from {POSTINGS} order by termid, docid")
+    record_indexed_docs(con)
+
+
+def _recorded_stemmer(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select stemmer from search_index where index_name = ?", [INDEX_TABLE]).fetchone()
+    return row[0] if row else None
+
+
+def _indexed_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(f"select count(*) from fts_main_{INDEX_TABLE}.docs").fetchone()[0]
 
 
 def search_articles(

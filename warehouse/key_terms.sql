@@ -1,9 +1,6 @@
--- Rank key terms per article and per summit by TF-IDF over the whole warehouse.
+-- Key terms per article and per summit by TF-IDF over the whole warehouse, from scratch.
+-- The reference the maintained tables behind the mart_key_terms view must equal (tests, bench).
 -- Parameters: $per_article, $per_summit (terms kept per scope and language).
--- Rewrites key_terms completely, so a rerun over the same warehouse writes the same rows.
-delete from key_terms;
-
-insert into key_terms by name
 with terms as (
     select t.article_id, t.language, t.term, t.display, t.count
     from article_terms t
@@ -41,7 +38,7 @@ summit_terms as (
         s.summit_id,
         t.language,
         t.term,
-        arg_max(t.display, t.count) as display,
+        arg_max(t.display, (t.count, t.display)) as display,  -- ties: the greater form, so it is deterministic
         sum(t.count) as count,
         count(distinct t.article_id) as articles
     from terms t
@@ -65,12 +62,8 @@ per_summit as (
 ranked as (
     select *, row_number() over (partition by scope, scope_id, language order by score desc, term) as rank
     from (select * from per_article union all select * from per_summit)
-),
-
-final as (
-    select scope, scope_id, language, rank, term, display, score, count, articles
-    from ranked
-    where rank <= case scope when 'article' then $per_article else $per_summit end
 )
 
-select * from final;
+select scope, scope_id, language, rank, term, display, score, count, articles
+from ranked
+where rank <= case scope when 'article' then $per_article else $per_summit end

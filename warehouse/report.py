@@ -23,7 +23,7 @@ _SUMMIT_TERMS = """
     ),
     terms as (
         select scope_id as summit_id, string_agg(display, ', ' order by score desc, term) as terms
-        from key_terms where scope = 'summit' and rank <= $top_terms group by scope_id
+        from mart_key_terms where scope = 'summit' and rank <= $top_terms group by scope_id
     )
     select t.summit_id, t.articles, coalesce(k.terms, '') as terms
     from tagged t left join terms k using (summit_id)
