@@ -4,7 +4,11 @@ Extraction favours precision: navigation, boilerplate and reader comments are
 dropped; subheadings are kept as paragraphs, and so is text that follows a
 block inside its container. When the precise extraction finds no text, or
 text much shorter than a recall extraction (tables on) of the same page, the
-recall text is taken instead (`extraction` = "fallback", else "precise").
+recall text is taken instead (`extraction` = "fallback", else "precise"); the
+recall extraction runs only on a sign of loss (a short text, or one short of
+the page's paragraph text). A lead paragraph the precise text lost is put back
+from the page (`extraction` = "lead", transforms/readers/html_lead.py).
+Mojibake is repaired in the extracted fields, not over the whole source.
 Lines that match the configured boilerplate list ("Titelbild: …", photo
 credits) are dropped from either. Metadata comes from trafilatura and the
 page's own tags (transforms/readers/html_meta.py): title without a trailing
