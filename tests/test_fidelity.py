@@ -223,7 +223,8 @@ def test_long_page_whose_precise_text_is_a_fraction_of_its_paragraphs_falls_back
         for n in range(40)
     )
     intro = LEAD.replace("summit", "meeting") * 8  # > fallback_below_chars of precise text outside the table
-    html = f"<html><head><title>Summit talks</title></head><body><article>{intro}<table>{cells}</table></article></body></html>"
+    body = f"<article>{intro}<table>{cells}</table></article>"
+    html = f"<html><head><title>Summit talks</title></head><body>{body}</body></html>"
     row = read_file("/in/table.html", html.encode()).articles.row(0, named=True)
     assert row["extraction"] == "fallback"
     assert "Paragraph 39" in row["text"] and "opened on Wednesday" in row["text"]

@@ -72,7 +72,7 @@ def with_lost_lead(page: list[PageParagraph], paragraphs: list[str], keep=lambda
     ]
     if not lead:
         return None
-    at = next(n for n, paragraph in enumerate(paragraphs) if anchor.text in normalized(paragraph))
+    at = next((n for n, paragraph in enumerate(paragraphs) if anchor.text in normalized(paragraph)), 0)
     return paragraphs[:at] + lead + paragraphs[at:]
 
 
