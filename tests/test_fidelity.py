@@ -253,3 +253,17 @@ def test_mojibake_only_in_a_script_leaves_the_text_and_encoding_alone():
     row = read_page(LEAD + LEAD.replace("summit", "meeting"), head=script)
     assert row["encoding"] == "utf-8"
     assert "trade and security" in row["text"]
+
+
+def test_recall_extraction_runs_only_on_a_sign_of_loss(monkeypatch):
+    import trafilatura
+
+    calls = []
+    extract = trafilatura.bare_extraction
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: calls.append(k) or extract(*a, **k))
+    intact = german_page(f'<div class="article-body"><p>{GERMAN_LEAD}</p>{GERMAN_BODY}</div>')
+    assert read_file("/in/gipfel.html", intact).articles["extraction"][0] == "precise"
+    assert [k["favor_precision"] for k in calls] == [True]  # a long, whole article: one extraction
+    calls.clear()
+    read_file("/in/short.html", page(LEAD))
+    assert len(calls) == 2 and calls[1]["favor_recall"] and not calls[1]["with_metadata"]
