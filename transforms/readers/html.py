@@ -92,7 +92,9 @@ def read_html(path: str, text: str, encoding: str, item: str = "", options: Html
     return single(article_row(path, item, fields, encoding, "html", "html_meta"))
 
 
-def _with_fallback(source, tree, document, options: HtmlOptions) -> tuple[list[str], str, object]:
+def _with_fallback(
+    source: etree._Element | str, tree: etree._Element | None, document, options: HtmlOptions
+) -> tuple[list[str], str, object]:
     """The precise paragraphs; the recall extraction's when the precise one lost the article ("fallback");
     or the precise ones behind the lead paragraphs they lost ("lead"); with the extraction and its document.
 
@@ -113,7 +115,7 @@ def _with_fallback(source, tree, document, options: HtmlOptions) -> tuple[list[s
     return (restored, "lead", document) if restored else (paragraphs, "precise", document)
 
 
-def _recall(source, precise):
+def _recall(source: etree._Element | str, precise):
     """The recall extraction; its metadata (two thirds of its cost) only when the precise one found none."""
     if precise is None:
         return trafilatura.bare_extraction(source, **RECALL)
