@@ -92,6 +92,7 @@ def bare_nlp_pipe(db_path: Path, config: str | None, components: bool) -> tuple[
             kb,
             settings.nlp.ner_models_path,
             coverage_components(settings, kb) if components else None,
+            keep=settings.nlp.pipelines[lang].keep,
         )[0]
         for lang in by_language
     }

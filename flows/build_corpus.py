@@ -7,6 +7,7 @@ article); each batch is loaded in one transaction, so a run that dies leaves
 the warehouse consistent and the next run picks up what is missing.
 """
 
+import logging
 import time
 from collections import deque
 from concurrent.futures import Executor
@@ -27,19 +28,21 @@ from flows.post_load import POST_LOAD_STEPS
 from flows.progress import ArtifactProgress, RunProgress
 from flows.runners import describe as describe_runner
 from flows.runners import nlp_task_runner, nlp_worker, run_in_worker
-from newsflow.errors import TransientError
+from newsflow.errors import NewsflowError, TransientError
 from newsflow.preflight import settings_for
 from newsflow.settings import Settings
 from transforms.dedup import syndication_children
 from transforms.coverage import CoverageCollector, coverage_components
 from transforms.discover import discover_files, plan_changes
 from transforms.entities import extract_entities
-from transforms.ingest import ReadOutput, ledger_rows, read_inputs
+from transforms.ingest import ReadOutput, error_summary, ledger_rows, read_inputs
 from transforms.metadata import load_manifests, settle_language_source
 from transforms.readers import ReadOptions
 from transforms.nlp.kb import KnowledgeBase, load_kb
 from transforms.nlp.pipelines import build_pipeline
 from transforms.prepare import prepare_articles
+from transforms.rejects import RejectReason
+from transforms.schemas import REJECT_SCHEMA, conform, empty
 from warehouse.connection import open_warehouse
 from warehouse.ledger import read_ledger, refresh_file_stats
 from warehouse.load import Batch, load_batch
@@ -51,6 +54,7 @@ from warehouse.storage import resource_error
 
 install_one_line_failures()  # a failed task or flow with a NewsflowError logs one line, not tracebacks
 AD_HOC_TAGS = ("newsflow", "ad-hoc")  # served runs carry their deployment's tags ("newsflow")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -108,7 +112,9 @@ def resolve_db(settings: Settings, db: str | None) -> Path:
 
 @task(name="discover", task_run_name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str], settings: Settings, ledger: pl.DataFrame) -> pl.DataFrame:
-    found = discover_files(paths, settings.input.include, settings.input.exclude)
+    found = discover_files(
+        paths, settings.input.include, settings.input.exclude, follow_links_outside=settings.input.follow_links_outside
+    )
     return plan_changes(found, ledger, settings.input.trust_mtime, settings.limits.max_file_bytes)
 
 
@@ -125,24 +131,60 @@ def process_batch(read: ReadOutput, settings: Settings, kb: KnowledgeBase, pipel
         default_language=settings.language.default,
         min_confidence=settings.language.min_confidence,
         override_declared_confidence=settings.language.override_declared_confidence,
+        max_text_chars=settings.limits.max_text_chars,
     )
     articles = settle_language_source(articles, settings.language.min_confidence)
-    coverage = CoverageCollector.for_settings(settings, kb)  # quotes, terms, summits from the same Docs
-    mentions, entities = extract_entities(
-        articles, partial(_pipeline, settings, kb, pipelines), kb, settings.nlp.pipe_batch_size, on_doc=coverage
-    )
+    analyse = partial(_analyse, settings=settings, kb=kb, pipelines=pipelines)
+    try:
+        entities, children = analyse(articles)
+    except (MemoryError, NewsflowError):
+        raise  # the memory limit (NF251), a missing model (NF230): the run's problem, not one article's
+    except Exception:  # noqa: BLE001 -- find the files it came from; the batch goes on without them
+        log.error("the NLP stage failed on a batch; retrying it file by file", exc_info=True)
+        articles, entities, children, failed = _analyse_each_file(articles, analyse)
+        short = pl.concat([short, failed])
     rejects = pl.concat([read.rejects, short])
     return Batch(
         files=ledger_rows(read.files, articles, rejects),
         articles=articles,
         entities=entities,
         rejects=rejects,
-        children={
-            "mentions": mentions,
-            **syndication_children(articles, settings.dedup),
-            **coverage.children(articles, mentions),
-        },
+        children={**children, **syndication_children(articles, settings.dedup)},
     )
+
+
+def _analyse(articles: pl.DataFrame, settings: Settings, kb: KnowledgeBase, pipelines: dict[str, str]):
+    """Entities, quotes, key terms and summits of `articles`: (entities, child tables)."""
+    coverage = CoverageCollector.for_settings(settings, kb)  # quotes, terms, summits from the same Docs
+    mentions, entities = extract_entities(
+        articles, partial(_pipeline, settings, kb, pipelines), kb, settings.nlp.pipe_batch_size, on_doc=coverage
+    )
+    return entities, {"mentions": mentions, **coverage.children(articles, mentions)}
+
+
+def _analyse_each_file(articles: pl.DataFrame, analyse):
+    """The NLP stage per source file; a file whose articles still fail is quarantined as internal_error."""
+    kept, entities, children, failed = [], [], {}, []
+    for (path,), group in articles.group_by("source_path", maintain_order=True):
+        try:
+            found, tables = analyse(group)
+        except (MemoryError, NewsflowError):
+            raise
+        except Exception as error:  # noqa: BLE001
+            log.error("the NLP stage failed on %s; quarantined as internal_error", path, exc_info=True)
+            failed.append(group.select(
+                path="source_path", item=pl.col("item").fill_null(""), stage=pl.lit("nlp"),
+                reason=pl.lit(str(RejectReason.INTERNAL_ERROR)), detail=pl.lit(error_summary(error)),
+            ))  # fmt: skip
+            continue
+        kept.append(group)
+        entities.append(found)
+        for table, frame in tables.items():
+            children.setdefault(table, []).append(frame)
+    survivors = pl.concat(kept) if kept else articles.clear()
+    found = pl.concat(entities) if entities else analyse(articles.clear())[0]
+    tables = {table: pl.concat(frames) for table, frames in children.items()} or analyse(articles.clear())[1]
+    return survivors, found, tables, conform(pl.concat(failed), REJECT_SCHEMA) if failed else empty(REJECT_SCHEMA)
 
 
 def _pipeline(settings: Settings, kb: KnowledgeBase, used: dict[str, str], language: str):
@@ -150,7 +192,7 @@ def _pipeline(settings: Settings, kb: KnowledgeBase, used: dict[str, str], langu
     choice = settings.nlp.pipelines[language]
     coverage = coverage_components(settings, kb)
     nlp, description = build_pipeline(
-        language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage
+        language, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage, keep=choice.keep
     )
     used[language] = description
     return nlp

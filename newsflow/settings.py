@@ -25,6 +25,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_DIR / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 ENV_PREFIX = "NEWSFLOW_"
+SPACY_MAX_LENGTH = 1_000_000  # spaCy refuses longer texts (E088): limits.max_text_chars stays within it
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class InputSettings:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     trust_mtime: bool
+    follow_links_outside: bool
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class LimitSettings:
     ratio_check_min_bytes: int
     max_archive_members: int
     max_archive_depth: int
+    max_items_per_file: int
+    rejects_per_reason: int
+    read_seconds_per_file: float
+    max_text_chars: int
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class LanguageSettings:
 class PipelineChoice:
     models: tuple[str, ...]
     fallback: str
+    keep: tuple[str, ...] = ()  # statistical model components kept besides "ner" ("parser")
 
 
 @dataclass(frozen=True)
@@ -339,6 +346,8 @@ def _build(cls: type, data: object, prefix: str):
     hints = typing.get_type_hints(cls)
     values = {}
     for name in fields:
+        if name not in data and fields[name].default is not dataclasses.MISSING:
+            continue
         if name not in data:
             raise ConfigError(f"missing config key {prefix + name!r}", fix="add it to the config (see configs/default.toml)")
         values[name] = _coerce(hints[name], data[name], prefix + name)
@@ -391,10 +400,18 @@ def _check(settings: Settings) -> None:
         "limits.max_archive_members": settings.limits.max_archive_members,
         "limits.max_archive_depth": settings.limits.max_archive_depth,
         "html.fallback_ratio": settings.html.fallback_ratio,
+        "limits.max_items_per_file": settings.limits.max_items_per_file,
+        "limits.rejects_per_reason": settings.limits.rejects_per_reason,
+        "limits.max_text_chars": settings.limits.max_text_chars,
     }
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key {key!r} must be positive, got {value}")
+    if settings.limits.max_text_chars > SPACY_MAX_LENGTH:
+        raise ConfigError(
+            f"config key 'limits.max_text_chars' must be at most {SPACY_MAX_LENGTH:,} (spaCy's max_length), "
+            f"got {settings.limits.max_text_chars:,}"
+        )
     _check_csv(settings.csv)
     languages = settings.language.languages
     if settings.language.default not in languages:

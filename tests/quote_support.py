@@ -37,7 +37,9 @@ def coverage_of(
     def pipeline(lang):
         choice = settings.nlp.pipelines[lang]
         coverage = coverage_components(settings, kb)  # the flow's pipeline: quotes and terms are components
-        return build_pipeline(lang, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage)[0]
+        return build_pipeline(
+            lang, choice.models, choice.fallback, kb, settings.nlp.ner_models_path, coverage, keep=choice.keep
+        )[0]
 
     mentions, _ = extract_entities(articles, pipeline, kb, 8, on_doc=coverage)
     return {"mentions": mentions, **coverage.children(articles, mentions)}

@@ -102,9 +102,76 @@ def test_two_people_with_the_surname_leave_it_unresolved(kb):
     assert resolved(frame, kb)[2] == ("Kim", "PER:kim", None)
 
 
-def test_without_a_full_name_the_kb_decides_only_if_unique(kb):
-    frame = mentions(("a", "Trump", "PER", None, None), ("b", "Kim", "PER", None, None))
-    assert resolved(frame, kb) == [("Trump", "PER:donald-trump", None), ("Kim", "PER:kim", None)]
+def test_a_surname_alone_never_resolves_to_a_kb_person_the_article_does_not_name(kb):
+    frame = mentions(
+        ("b", "Kim", "PER", None, None),
+        ("c", "Bolton", "PER", None, None),
+        ("d", "Cohen", "PER", None, "comedian"),
+        ("e", "Mueller", "PER", None, None),
+    )
+    assert [r[1] for r in resolved(frame, kb)] == ["PER:kim", "PER:bolton", "PER:cohen", "PER:mueller"]
+
+
+def test_a_byname_of_the_kb_stands_for_its_person_unless_the_article_names_another(kb):
+    frame = mentions(
+        ("a", "Trump", "PER", None, None),
+        ("b", "Putins", "PER", None, None),
+        ("c", "Ivanka Trump", "PER", "PER:ivanka-trump", None),
+        ("c", "Trump", "PER", None, None),
+        ("d", "Fred Trump", "PER", None, None),
+        ("d", "Trump", "PER", None, None),
+    )
+    assert [r[1] for r in resolved(frame, kb)] == [
+        "PER:donald-trump", "PER:vladimir-putin", "PER:ivanka-trump", "PER:ivanka-trump",
+        "PER:fred-trump", "PER:fred-trump",
+    ]  # fmt: skip
+
+
+def test_a_title_of_the_article_names_the_person_of_a_surname(kb):
+    frame = mentions(
+        ("a", "Trump", "PER", None, "US-Präsident"),
+        ("b", "der US-Präsident", "PER", None, None),
+        ("b", "Trump", "PER", None, "sagte"),
+    )
+    is_reference = pl.col("text").str.starts_with("der ")
+    frame = frame.with_columns(source=pl.when(is_reference).then(pl.lit("role")).otherwise("source"))
+    frame = frame.with_columns(text=pl.col("text").str.replace("^der ", ""))
+    assert [r[1] for r in resolved(frame, kb)] == ["PER:donald-trump", "PER:donald-trump", "PER:donald-trump"]
+
+
+def test_a_different_first_name_blocks_the_kb_person(kb):
+    frame = mentions(
+        ("a", "Robert Mueller", "PER", "PER:robert-mueller", None),
+        ("a", "Rick Mueller", "PER", None, None),
+        ("a", "Mueller", "PER", None, "Florian"),
+        ("b", "Rick Mueller", "PER", None, None),
+        ("b", "Mueller", "PER", None, "said"),
+    )
+    assert [r[1] for r in resolved(frame, kb)] == [
+        "PER:robert-mueller",
+        "PER:rick-mueller",
+        "PER:florian-mueller",
+        "PER:rick-mueller",
+        "PER:rick-mueller",  # the one Mueller of article b
+    ]
+
+
+def test_a_place_after_a_first_name_is_a_person(kb):
+    frame = mentions(("a", "Jackson", "LOC", "LOC:geonames-4431410", "Michael"), ("a", "Jackson", "LOC", None, "in"))
+    assert [r[1] for r in resolved(frame, kb)] == ["PER:michael-jackson", "LOC:geonames-4431410"]
+
+
+def test_ambiguous_or_unknown_kims_stay_unresolved(kb):
+    frame = mentions(
+        ("a", "Kim Cattrall", "PER", None, "actress"),
+        ("a", "Kim", "PER", None, "Lil'"),
+        ("b", "Kim Jong Un", "PER", "PER:kim-jong-un", None),
+        ("b", "Kim Yo Jong", "PER", "PER:kim-yo-jong", None),
+        ("b", "Kim", "PER", None, None),
+    )
+    assert [r[1] for r in resolved(frame, kb)] == [
+        "PER:kim-cattrall", "PER:kim", "PER:kim-jong-un", "PER:kim-yo-jong", "PER:kim"
+    ]
 
 
 def test_the_article_beats_the_kb_for_surnames(kb):

@@ -81,16 +81,24 @@ def test_empty_strings_and_nulls_stay_apart_in_csv(warehouse, tmp_path):
 
 
 def test_refuses_a_non_empty_directory_unless_overwrite(warehouse, tmp_path):
+    """--overwrite replaces a previous export only; a directory holding anything else is never deleted (issue #15)."""
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     with open_reader(warehouse) as con:
         with pytest.raises(WarehouseError, match="not empty"):
             export_warehouse(con, out, "parquet")
-        assert (out / "keep.txt").read_text() == "mine"
-        export_warehouse(con, out, "parquet", overwrite=True)
-    assert (out / "manifest.json").exists() and not (out / "keep.txt").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no staging left behind
+        with pytest.raises(WarehouseError, match="not a newsflow export"):
+            export_warehouse(con, out, "parquet", overwrite=True)
+        with pytest.raises(WarehouseError, match="holds the warehouse file"):
+            export_warehouse(con, warehouse.parent, "csv", overwrite=True)
+        assert (out / "keep.txt").read_text() == "mine" and warehouse.exists()
+        previous = tmp_path / "previous"
+        export_warehouse(con, previous, "csv")
+        (previous / "stale.txt").write_text("from an older export")
+        export_warehouse(con, previous, "parquet", overwrite=True)
+    assert (previous / "manifest.json").exists() and not (previous / "stale.txt").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".out.", ".previous."))]  # no staging left behind
 
 
 def test_export_command(warehouse, tmp_path, capsys):

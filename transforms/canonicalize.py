@@ -6,16 +6,24 @@ Per mention, in order (the first that applies wins):
 2. a KB alias in any language ("North Korea", "Corée du Nord", "Nordkoreas")
    whose entity is unique and of compatible type (PER with PER only);
 3. for a one-word person name ("Trump", "Vorsitzenden Kim"): the one person
-   of the same article whose surname it is (KB surnames and the last word of
-   full names); only if the article names no such person, the one KB person
-   with that surname — two candidates leave it unresolved;
+   of the same article whose surname it is — a person named in full (KB
+   surnames and the last word of full names) or one a title of the article
+   stands for ("US-Präsident" → Donald Trump, `implies_entity_id`). Only if
+   the article names no one of that surname, the KB person whose "byname" it
+   is (aliases.csv: "Trump", "Putin" — what the surname alone means in the
+   corpus's news, set by the KB's editor); a plain KB "surname" never links
+   a person the article does not name: "Bolton" alone is not John Bolton.
+   Two candidates, or none, leave it unresolved ("Kim" with two Kims);
 4. a German genitive ("Katzians"): the entity of the stem when the stem is
    mentioned in the same article or is a KB alias;
 5. otherwise a derived id `TYPE:normalized-name` ("PER:wolfgang-katzian"),
    the same in every run.
 
 A role word ("US-Präsident", "Machthaber") before a person or at the start of
-its span goes to `role` and is not part of the name that is matched.
+its span goes to `role` and is not part of the name that is matched. A known
+first name (configs/kb/first_names.csv) right before a lone surname or place
+makes one person of them: "Florian Mueller" is not Robert Mueller, "Michael
+Jackson" is not the city of Jackson.
 
 Title-only references (source "role": "der US-Präsident") resolve to the one
 person of the same article written with that role (inflection and gender
@@ -26,7 +34,7 @@ a mention of an entity and is not kept.
 
 import polars as pl
 
-from transforms.nlp.kb import LANGS, KnowledgeBase
+from transforms.nlp.kb import LANGS, SURNAME_KINDS, KnowledgeBase
 from transforms.schemas import CANONICAL_MENTION_SCHEMA, ENTITY_SCHEMA, MENTION_SCHEMA, conform
 
 
@@ -36,8 +44,9 @@ def canonicalize_mentions(mentions: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl
     names = (
         conformed.filter(pl.col("source").fill_null("") != "role")
         .pipe(split_roles, role_words(kb))
+        .pipe(attach_first_names, kb)
         .pipe(resolve_aliases, kb)
-        .pipe(resolve_surnames, kb)
+        .pipe(resolve_surnames, kb, conformed.filter(pl.col("source") == "role"))
         .pipe(resolve_genitives, kb)
         .with_columns(entity_id=pl.coalesce("entity_id", "_derived_id"))
     )
@@ -61,12 +70,7 @@ def resolve_role_references(references: pl.DataFrame, names: pl.DataFrame, kb: K
         .filter(pl.col("_n") == 1)
         .drop("_n")
     )
-    implied = (
-        kb.roles.drop_nulls("implies_entity_id")
-        .select(_role_key=role_key(pl.col("role")), _kb_id="implies_entity_id")
-        .unique()
-        .filter(pl.col("_role_key").is_unique())
-    )
+    implied = implied_persons(kb)
     return (
         references.with_columns(role=pl.col("text"), _name=pl.col("text"), _role_key=role_key(pl.col("text")))
         .join(in_article, on=["article_id", "_role_key"], how="left")
@@ -74,6 +78,32 @@ def resolve_role_references(references: pl.DataFrame, names: pl.DataFrame, kb: K
         .with_columns(entity_id=pl.coalesce("_article_id", "_kb_id"))
         .filter(pl.col("entity_id").is_not_null())
         .drop("_role_key", "_article_id", "_kb_id")
+    )
+
+
+def implied_persons(kb: KnowledgeBase) -> pl.DataFrame:
+    """_role_key -> _kb_id for the roles.csv roles that stand for exactly one person."""
+    return (
+        kb.roles.drop_nulls("implies_entity_id")
+        .select(_role_key=role_key(pl.col("role")), _kb_id="implies_entity_id")
+        .unique()
+        .filter(pl.col("_role_key").is_unique())
+    )
+
+
+def attach_first_names(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """A lone surname or place right after a known first name -> a person of both words (see module docstring)."""
+    lone = (pl.col("label") == "PER") & pl.col("kb_id").is_null() & ~pl.col("_key").str.contains(" ")
+    attach = (lone | (pl.col("label") == "LOC")) & pl.col("preceding_word").is_in(sorted(kb.first_names))
+    name = pl.when(attach).then(pl.col("preceding_word") + " " + pl.col("_name")).otherwise(pl.col("_name"))
+    return (
+        mentions.with_columns(
+            label=pl.when(attach).then(pl.lit("PER")).otherwise(pl.col("label")),
+            kb_id=pl.when(attach).then(None).otherwise(pl.col("kb_id")),
+            _name=name,
+        )
+        .with_columns(_key=name_key(pl.col("_name")))
+        .with_columns(_derived_id=derived_id(pl.col("label"), pl.col("_key")))
     )
 
 
@@ -126,7 +156,7 @@ def _is_role(word: pl.Expr, roles: pl.Series) -> pl.Expr:
 def alias_index(kb: KnowledgeBase) -> pl.DataFrame:
     """key -> entity for every non-surname alias that names exactly one entity."""
     return (
-        kb.aliases.filter(pl.col("kind") != "surname")
+        kb.aliases.filter(~pl.col("kind").is_in(SURNAME_KINDS))
         .select("entity_id", _key=name_key(pl.col("alias")))
         .unique()
         .join(kb.entities.select("entity_id", "type"), on="entity_id")
@@ -147,22 +177,36 @@ def resolve_aliases(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     )
 
 
-def resolve_surnames(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """One-word person names -> the one person of the article (else of the KB) with that surname."""
-    kb_surnames = (
-        kb.aliases.filter(pl.col("kind") == "surname").select("entity_id", _surname=name_key(pl.col("alias"))).unique()
+def resolve_surnames(mentions: pl.DataFrame, kb: KnowledgeBase, references: pl.DataFrame) -> pl.DataFrame:
+    """One-word person names -> the one person of the article with that surname, named in full or by a title."""
+    surname_aliases = kb.aliases.filter(pl.col("kind").is_in(SURNAME_KINDS))
+    kb_surnames = surname_aliases.select("entity_id", _surname=name_key(pl.col("alias"))).unique()
+    bynames = (
+        surname_aliases.filter(pl.col("kind") == "byname")
+        .select("entity_id", _surname=name_key(pl.col("alias")))
+        .unique()
+        .group_by("_surname")
+        .agg(_kb_id=pl.col("entity_id").first(), _n_kb=pl.col("entity_id").n_unique())
+        .filter(pl.col("_n_kb") == 1)
     )
     is_person = pl.col("label") == "PER"
     full_name_id = pl.when(is_person).then(
         pl.coalesce("entity_id", pl.when(pl.col("_key").str.contains(" ")).then(pl.col("_derived_id")))
     )
     persons = mentions.select("article_id", "_key", _candidate=full_name_id).drop_nulls("_candidate")
+    titled = (
+        pl.concat([mentions.select("article_id", "role"), references.select("article_id", role="text")])
+        .drop_nulls("role")
+        .select("article_id", _role_key=role_key(pl.col("role")))
+        .join(implied_persons(kb), on="_role_key")
+        .select("article_id", _candidate="_kb_id")
+    )
     last_word = pl.col("_key").str.split(" ").list.last()
     candidates = pl.concat(
         [
-            persons.join(kb_surnames, left_on="_candidate", right_on="entity_id").select(
-                "article_id", "_surname", "_candidate"
-            ),
+            pl.concat([persons.drop("_key"), titled])
+            .join(kb_surnames, left_on="_candidate", right_on="entity_id")
+            .select("article_id", "_surname", "_candidate"),
             persons.select("article_id", _surname=last_word, _candidate="_candidate"),
             persons.select("article_id", _surname=last_word + "s", _candidate="_candidate"),
         ]
@@ -170,15 +214,10 @@ def resolve_surnames(mentions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     in_article = candidates.group_by("article_id", "_surname").agg(
         _article_id=pl.col("_candidate").first(), _n_article=pl.col("_candidate").n_unique()
     )
-    in_kb = (
-        kb_surnames.group_by("_surname")
-        .agg(_kb_id=pl.col("entity_id").first(), _n_kb=pl.col("entity_id").n_unique())
-        .filter(pl.col("_n_kb") == 1)
-    )
     wanted = is_person & pl.col("entity_id").is_null() & ~pl.col("_key").str.contains(" ")
     return (
         mentions.join(in_article, left_on=["article_id", "_key"], right_on=["article_id", "_surname"], how="left")
-        .join(in_kb, left_on="_key", right_on="_surname", how="left")
+        .join(bynames, left_on="_key", right_on="_surname", how="left")
         .with_columns(
             entity_id=pl.when(wanted & (pl.col("_n_article") == 1))
             .then(pl.col("_article_id"))

@@ -109,16 +109,19 @@ def _decode_declared(data: bytes, charset: str | None) -> Decoded | None:
         return None
     try:
         return Decoded(data.decode(codec), codec)
-    except UnicodeDecodeError:
+    except UnicodeError:  # bytes not in the charset, or a codec that never decodes ("undefined")
         return None
 
 
 @lru_cache(maxsize=64)
 def _codec_name(charset: str) -> str | None:
+    """Python's name for a declared text encoding; None for unknown names and for the bytes-to-bytes
+    or str-to-str codecs Python also registers (rot13, zlib, base64, hex, bz2, uu, quopri)."""
     try:
-        return codecs.lookup(charset).name
+        info = codecs.lookup(charset)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def _strict(data: bytes, codec: str, offset: int = 0) -> Decoded | tuple[RejectReason, str]:

@@ -16,9 +16,15 @@ import polars as pl
 
 from newsflow.errors import ConfigError
 from transforms.metadata import sidecar_path
+from transforms.readers.containers import MEMBER_SEPARATOR
+from transforms.rejects import RejectReason
+from transforms.safe_text import bytes_safe_name, has_surrogates
 
-DISCOVERED_SCHEMA = pl.Schema({"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64})
+DISCOVERED_SCHEMA = pl.Schema(
+    {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "reject_reason": pl.String, "reject_detail": pl.String}
+)
 LEDGER_SCHEMA = pl.Schema({"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "content_hash": pl.String})
+_Found = tuple[int, int, str | None, str | None]  # size, mtime_ns, reject reason and detail (None: read it)
 
 
 @lru_cache(maxsize=256)
@@ -51,7 +57,9 @@ def matches_any(relative: str, patterns: Sequence[str]) -> bool:
     return any(glob_regex(pattern).match(relative) for pattern in patterns)
 
 
-def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude: Sequence[str]) -> pl.DataFrame:
+def discover_files(
+    paths: Sequence[str | Path], include: Sequence[str], exclude: Sequence[str], *, follow_links_outside: bool = False
+) -> pl.DataFrame:
     """Every file under `paths` (DISCOVERED_SCHEMA), sorted by path.
 
     A file named explicitly is taken whatever its name; files inside a
@@ -61,25 +69,64 @@ def discover_files(paths: Sequence[str | Path], include: Sequence[str], exclude:
     quarantines it as unreadable, so nothing an inbox holds goes unmentioned.
     A link that leads nowhere (dangling, or a loop) is kept under its own
     path, so reading it quarantines it as unreadable instead of dropping it.
+
+    Some are found but never read, with the reject they end as (`reject_reason`):
+    a directory that cannot be listed (unreadable), a name that is not UTF-8
+    (bad_file_name, stored with `\\xNN` for its bytes), a name "a.zip!m.txt"
+    beside a file "a.zip" (bad_file_name: it would be taken for that archive's
+    member), and a link inside a directory that leads out of every input root
+    (link_outside_inputs, unless `follow_links_outside`).
     """
-    rows: dict[str, tuple[int, int]] = {}
+    rows: dict[str, _Found] = {}
+    roots = tuple(os.path.realpath(Path(given).expanduser()) for given in paths)
     for given in paths:
         root = Path(given).expanduser()
         if root.is_file():
             _add(rows, root)
         elif root.is_dir():
-            _walk(rows, root, include, exclude)
+            _walk(rows, root, include, exclude, None if follow_links_outside else roots)
         else:
-            raise ConfigError(f"input path {str(given)!r} does not exist", fix="pass an existing file or directory")
+            raise ConfigError(f"input path {bytes_safe_name(str(given))!r} does not exist", fix="pass an existing file or directory")
+    found = [_checked_name(path, value) for path, value in rows.items()]
     return pl.DataFrame(
-        {"path": list(rows), "size": [v[0] for v in rows.values()], "mtime_ns": [v[1] for v in rows.values()]},
-        schema=DISCOVERED_SCHEMA,
+        {name: [row[i] for row in found] for i, name in enumerate(DISCOVERED_SCHEMA)}, schema=DISCOVERED_SCHEMA
     ).sort("path")
 
 
-def _walk(rows: dict[str, tuple[int, int]], root: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
+def _checked_name(path: str, found: _Found) -> tuple:
+    """The row of a found path: names that cannot be stored, or read as themselves, are rejects."""
+    size, mtime_ns, reason, detail = found
+    if reason is None and has_surrogates(path):
+        reason, detail = str(RejectReason.BAD_FILE_NAME), "the file name is not UTF-8 (its bytes shown as \\xNN); rename it"
+    elif reason is None and MEMBER_SEPARATOR in path:
+        archive = _archive_prefix(path)
+        if archive is not None:
+            member = path[len(archive) + 1 :]
+            detail = f"the name reads as member {member!r} of the archive {archive}; rename it"
+            return path[: len(archive)] + "\\x21" + member, size, mtime_ns, str(RejectReason.BAD_FILE_NAME), detail
+    return bytes_safe_name(path), size, mtime_ns, reason, detail
+
+
+def _archive_prefix(path: str) -> str | None:
+    """The longest "…/a.zip" before a "!" in `path` that is a file itself, if any."""
+    index = path.rfind(MEMBER_SEPARATOR)
+    while index > 0:
+        if os.path.isfile(path[:index]):
+            return path[:index]
+        index = path.rfind(MEMBER_SEPARATOR, 0, index)
+    return None
+
+
+def _walk(
+    rows: dict[str, _Found], root: Path, include: Sequence[str], exclude: Sequence[str], roots: tuple[str, ...] | None
+) -> None:
     """Files under `root` that the globs select: one lstat each; links go through `_add`."""
-    for directory, subdirs, names in os.walk(root):
+
+    def unlisted(error: OSError) -> None:  # os.walk skips a directory it cannot list: say so
+        where = error.filename if isinstance(error.filename, str) else str(root)
+        rows[os.path.abspath(where)] = (0, 0, str(RejectReason.UNREADABLE), f"directory cannot be listed: {error.strerror or error}")
+
+    for directory, subdirs, names in os.walk(root, onerror=unlisted):
         subdirs.sort()
         prefix = os.path.relpath(directory, root).replace(os.sep, "/")
         real_directory = os.path.realpath(directory)
@@ -88,16 +135,20 @@ def _walk(rows: dict[str, tuple[int, int]], root: Path, include: Sequence[str], 
             relative = name if prefix == "." else f"{prefix}/{name}"
             if not matches_any(relative, include) or matches_any(relative, exclude):
                 continue
-            entry = os.lstat(os.path.join(directory, name))
+            try:
+                entry = os.lstat(os.path.join(directory, name))
+            except OSError as error:  # vanished, or the directory lost its permissions meanwhile
+                rows[os.path.join(real_directory, name)] = (0, 0, str(RejectReason.UNREADABLE), f"{type(error).__name__}: {error.strerror}")
+                continue
             if stat.S_ISLNK(entry.st_mode):
-                _add(rows, Path(directory, name))
+                _add(rows, Path(directory, name), roots)
             elif stat.S_ISREG(entry.st_mode):
                 mtime_ns = entry.st_mtime_ns
                 if sidecar_path(name) in present:
                     mtime_ns = _with_sidecar(os.path.join(directory, name), mtime_ns)
-                rows[os.path.join(real_directory, name)] = (entry.st_size, mtime_ns)
+                rows[os.path.join(real_directory, name)] = (entry.st_size, mtime_ns, None, None)
             else:  # a fifo, socket or device: kept, so reading quarantines it (without blocking on it)
-                rows[os.path.join(real_directory, name)] = (0, entry.st_mtime_ns)
+                rows[os.path.join(real_directory, name)] = (0, entry.st_mtime_ns, None, None)
 
 
 def _with_sidecar(path: str, mtime_ns: int) -> int:
@@ -107,20 +158,32 @@ def _with_sidecar(path: str, mtime_ns: int) -> int:
         return mtime_ns
 
 
-def _add(rows: dict[str, tuple[int, int]], path: Path) -> None:
-    """Record size and mtime; a sidecar's mtime counts too, so editing only the sidecar is a change."""
+def _add(rows: dict[str, _Found], path: Path, roots: tuple[str, ...] | None = None) -> None:
+    """Record size and mtime; a sidecar's mtime counts too, so editing only the sidecar is a change.
+
+    With `roots` (a link found inside a directory), a link whose target lies outside every
+    root is recorded under its own path as a link_outside_inputs reject, never read.
+    """
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError):  # a dangling link or a link loop: read, and quarantined, as itself
-        rows[str(path.absolute())] = (0, path.lstat().st_mtime_ns)
+        rows[str(path.absolute())] = (0, path.lstat().st_mtime_ns, None, None)
         return
     if resolved.is_dir():  # a link to a directory is not followed (no loops)
         return
+    if roots is not None and not any(_is_within(str(resolved), root) for root in roots):
+        detail = f"a link to {resolved}, outside the input paths; set input.follow_links_outside = true to read it"
+        rows[str(path.absolute())] = (0, path.lstat().st_mtime_ns, str(RejectReason.LINK_OUTSIDE_INPUTS), detail)
+        return
     entry = resolved.stat()
     if not stat.S_ISREG(entry.st_mode):  # a fifo, socket or device: quarantined when read
-        rows[str(resolved)] = (0, entry.st_mtime_ns)
+        rows[str(resolved)] = (0, entry.st_mtime_ns, None, None)
         return
-    rows[str(resolved)] = (entry.st_size, _with_sidecar(str(resolved), entry.st_mtime_ns))
+    rows[str(resolved)] = (entry.st_size, _with_sidecar(str(resolved), entry.st_mtime_ns), None, None)
+
+
+def _is_within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def plan_changes(
@@ -157,4 +220,5 @@ def plan_changes(
         .then(pl.lit("unchanged"))
         .otherwise(pl.lit("stat_changed"))
     )
-    return joined.select("path", "size", "mtime_ns", "known_hash", action.alias("action"))
+    problems = [c for c in ("reject_reason", "reject_detail") if c in discovered.columns]  # hand-built frames lack them
+    return joined.select("path", "size", "mtime_ns", "known_hash", action.alias("action"), *problems)

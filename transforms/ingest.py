@@ -15,8 +15,10 @@ manifest rows of a file are part of its hash too.
 
 import dataclasses
 import errno
+import logging
 import os
 import stat
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +37,9 @@ from transforms.metadata import (
 from transforms.readers import ReadOptions, ReadResult, content_hash, read_file
 from transforms.readers.containers import MEMBER_SEPARATOR
 from transforms.rejects import Reject, RejectReason
+from transforms.safe_text import without_surrogates
 from transforms.schemas import RAW_ARTICLE_SCHEMA, REJECT_SCHEMA, conform, empty
+from transforms.time_budget import ReadTimeout, time_budget
 
 # errno values worth a retry: the file system, not the file, is the problem
 _SPECIAL_KINDS = {stat.S_IFIFO: "a fifo", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
@@ -44,6 +48,7 @@ READ_FILE_SCHEMA = pl.Schema(
     {"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "content_hash": pl.String, "container": pl.String}
 )
 SIDECAR_ITEM = "meta.json"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,10 @@ def read_inputs(
     for row in files.iter_rows(named=True):
         path, limit = row["path"], options.max_file_bytes
         base = {"path": path, "size": row["size"], "mtime_ns": row["mtime_ns"], "container": None}
+        if row.get("reject_reason"):  # found but not to be read (transforms/discover.py says why)
+            rejects.append(Reject(path, "discover", RejectReason(row["reject_reason"]), row["reject_detail"] or ""))
+            file_rows.append({**base, "content_hash": ""})
+            continue
         if row["size"] > limit:
             rejects.append(Reject(path, "read", RejectReason.TOO_LARGE, f"{row['size']} bytes > limit {limit}"))
             file_rows.append({**base, "content_hash": ""})
@@ -94,8 +103,13 @@ def read_inputs(
         if digest == row["known_hash"]:
             unchanged_rows.append({"path": path, "size": len(data), "mtime_ns": row["mtime_ns"]})
             continue
+        read = _read_guarded(path, data, sidecar, options, manifest)
+        if isinstance(read, Reject):  # never hashed as done: a later run (or a fixed newsflow) tries again
+            rejects.append(read)
+            file_rows.append({**base, "size": len(data), "content_hash": ""})
+            continue
+        result, articles, sidecar_rejects = read
         file_rows.append({**base, "size": len(data), "content_hash": digest})
-        result = read_file(path, data, options)
         file_rows.extend(
             {
                 "path": m.path,
@@ -106,16 +120,61 @@ def read_inputs(
             }
             for m in result.members
         )
-        articles, sidecar_rejects = _with_metadata(path, result, sidecar, manifest)
         frames.append(articles)
-        rejects.extend([*result.rejects, *sidecar_rejects])
-    articles = pl.concat([conform(f, RAW_ARTICLE_SCHEMA) for f in frames]) if frames else empty(RAW_ARTICLE_SCHEMA)
+        rejects.extend(aggregated([*result.rejects, *sidecar_rejects], options.rejects_per_reason))
+    articles = pl.concat(frames) if frames else empty(RAW_ARTICLE_SCHEMA)
     return ReadOutput(
         files=pl.DataFrame(file_rows, schema=READ_FILE_SCHEMA),
         unchanged=pl.DataFrame(unchanged_rows, schema={"path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64}),
         articles=articles.pipe(derive_outlet).pipe(flag_dates),
         rejects=rejects_frame(rejects),
     )
+
+
+def _read_guarded(
+    path: str, data: bytes, sidecar: bytes | None, options: ReadOptions, manifest: pl.DataFrame | None
+) -> tuple[ReadResult, pl.DataFrame, list[Reject]] | Reject:
+    """Read one file within its time budget; past it, or on any unexpected exception, the file's reject.
+
+    An exception here is a newsflow bug, not bad input: it is logged once with
+    its traceback, the file is quarantined as internal_error, the batch goes on.
+    """
+    try:
+        with time_budget(options.read_seconds_per_file):
+            result = read_file(path, data, options)
+            articles, sidecar_rejects = _with_metadata(path, result, sidecar, manifest)
+            articles = conform(articles, RAW_ARTICLE_SCHEMA)
+    except ReadTimeout:
+        detail = f"reading took over {options.read_seconds_per_file:g} s (limits.read_seconds_per_file)"
+        return Reject(path, "read", RejectReason.TIMEOUT, detail)
+    except Exception as error:  # noqa: BLE001 -- one file's bug must not stop the batch
+        log.error("internal error reading %s; quarantined as internal_error", path, exc_info=True)
+        return Reject(path, "read", RejectReason.INTERNAL_ERROR, error_summary(error))
+    return result, articles, sidecar_rejects
+
+
+def error_summary(error: BaseException, limit: int = 300) -> str:
+    """`Type: first line of the message`, bytes-safe and at most `limit` characters."""
+    lines = str(error).strip().splitlines()
+    text = without_surrogates(f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def aggregated(rejects: list[Reject], per_reason: int) -> list[Reject]:
+    """At most `per_reason` rejects per (path, reason); the rest of each counted in one more_rejects row."""
+    kept, extra = [], Counter()
+    seen: Counter = Counter()
+    for reject in rejects:
+        key = (reject.path, reject.reason)
+        seen[key] += 1
+        if seen[key] <= per_reason:
+            kept.append(reject)
+        else:
+            extra[key] += 1
+    for (path, reason), count in extra.items():
+        detail = f"{count} more {reason} reject(s) not listed (limits.rejects_per_reason = {per_reason})"
+        kept.append(Reject(path, "read", RejectReason.MORE_REJECTS, detail, f"more-{reason}"))
+    return kept
 
 
 def manifest_fingerprints(manifest: pl.DataFrame | None) -> dict[str, bytes]:
@@ -187,11 +246,11 @@ def rejects_frame(rejects: list[Reject]) -> pl.DataFrame:
         return empty(REJECT_SCHEMA)
     return pl.DataFrame(
         {
-            "path": [r.path for r in rejects],
-            "item": [r.item for r in rejects],
+            "path": [without_surrogates(r.path) for r in rejects],
+            "item": [without_surrogates(r.item) for r in rejects],
             "stage": [r.stage for r in rejects],
             "reason": [str(r.reason) for r in rejects],
-            "detail": [r.detail for r in rejects],
+            "detail": [without_surrogates(r.detail) for r in rejects],
         },
         schema=REJECT_SCHEMA,
     )

@@ -19,6 +19,7 @@ from transforms.dates import date_precision, parse_date
 from transforms.domains import registered_domain
 from transforms.readers import SIDECAR_SUFFIX
 from transforms.readers.records import language_tag
+from transforms.safe_text import has_surrogates
 from transforms.schemas import FIELD_SOURCES_DTYPE, PROVENANCE_FIELDS
 
 OVERRIDE_FIELDS = PROVENANCE_FIELDS  # title, published_at, outlet, url, author, language, section
@@ -49,6 +50,8 @@ def parse_sidecar(data: bytes) -> dict[str, str] | str:
             continue
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             return f"sidecar key {key!r} is {type(value).__name__}, not a string"
+        if isinstance(value, str) and has_surrogates(value):
+            return f"sidecar key {key!r} holds a lone surrogate (a \\ud800-\\udfff escape), not text"
         fields[key] = str(value)
     return fields
 

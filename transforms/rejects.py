@@ -30,6 +30,13 @@ class RejectReason(StrEnum):
     INVALID_WARC = "invalid_warc"  # WARC that cannot be parsed (from the record in detail on)
     SKIPPED_RECORD = "skipped_record"  # WARC response that is not HTML or not HTTP 200 (counted, not an error)
     INVALID_METADATA = "invalid_metadata"  # a sidecar .meta.json that is not a JSON object of strings
+    BAD_FILE_NAME = "bad_file_name"  # not UTF-8 (path shown with \\xNN), or "a.zip!m" beside the archive a.zip
+    LINK_OUTSIDE_INPUTS = "link_outside_inputs"  # a symlink leading out of the input roots (input.follow_links_outside)
+    TIMEOUT = "timeout"  # reading took longer than limits.read_seconds_per_file
+    TOO_MANY_ITEMS = "too_many_items"  # items beyond limits.max_items_per_file (one reject counts them all)
+    MORE_REJECTS = "more_rejects"  # rejects of one file and reason beyond limits.rejects_per_reason, counted in one
+    TEXT_TRUNCATED = "text_truncated"  # text over limits.max_text_chars: the article keeps the head (detail: the cut)
+    INTERNAL_ERROR = "internal_error"  # an unexpected exception on this input (detail: its summary); a bug to report
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,7 @@ def export_warehouse(
     if fmt not in FORMATS:
         raise WarehouseError(f"unknown export format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
     target = Path(directory).expanduser().resolve()
-    if target.exists() and any(target.iterdir()) and not overwrite:
-        raise WarehouseError(f"{target} exists and is not empty", fix="choose a new directory or pass --overwrite")
+    check_replaceable(target, overwrite, _database_files(con))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -81,6 +80,47 @@ def export_warehouse(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def check_replaceable(target: Path, overwrite: bool, protected: tuple[Path, ...] = ()) -> None:
+    """Refuse a target that holds (or is) a warehouse file, or holds anything but a previous export.
+
+    `--overwrite` replaces a directory only when its manifest.json says it is a
+    newsflow export; never one that contains the warehouse or its snapshot.
+    """
+    for path in protected:
+        if path == target or target in path.parents:
+            raise WarehouseError(f"{target} holds the warehouse file {path}; an export never replaces it", fix="choose another directory")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise WarehouseError(f"{target} exists and is not a directory", fix="choose a new directory")
+    if not any(target.iterdir()):
+        return
+    if not overwrite:
+        raise WarehouseError(f"{target} exists and is not empty", fix="choose a new directory or pass --overwrite")
+    if not _is_export(target):
+        raise WarehouseError(
+            f"{target} is not a newsflow export (no {MANIFEST} of one); --overwrite replaces only a previous export",
+            fix="choose a new or empty directory",
+        )
+
+
+def _is_export(directory: Path) -> bool:
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and isinstance(manifest.get("relations"), list) and manifest.get("format") in FORMATS
+
+
+def _database_files(con: duckdb.DuckDBPyConnection) -> tuple[Path, ...]:
+    """The files of the databases `con` reads (a snapshot, and the live warehouse it is a copy of)."""
+    from warehouse.snapshot import snapshot_path
+
+    paths = [Path(row[0]).resolve() for row in con.execute("select path from duckdb_databases() where path is not null").fetchall()]
+    live = [p.with_name(p.name.replace(".read.", ".", 1)) for p in paths if ".read." in p.name]
+    return tuple({*paths, *live, *(snapshot_path(p) for p in paths)})
 
 
 def _export_relation(con: duckdb.DuckDBPyConnection, relation: Relation, root: Path, fmt: str) -> ExportedRelation:

@@ -4,21 +4,40 @@ The lock lives next to the DuckDB file (`<db>.lock`); the OS releases it when
 the process dies, so a killed run never leaves a stale lock behind.
 """
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsflow.errors import WarehouseBusyError
+from newsflow.errors import WarehouseBusyError, WarehouseError
+
+
+def _open_lock_file(lock_path: Path, flags: int) -> int:
+    """The lock file itself, never what a symlink in its place points to (O_NOFOLLOW), and only a regular file."""
+    try:
+        fd = os.open(lock_path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise WarehouseError(
+                f"the lock file {lock_path} is a symbolic link; newsflow will not write through it",
+                fix=f"remove {lock_path} (newsflow creates it again)",
+            ) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WarehouseError(f"the lock file {lock_path} is not a regular file", fix=f"remove {lock_path}")
+    return fd
 
 
 @contextmanager
 def run_lock(db_path: str | Path, wait_seconds: float) -> Iterator[None]:
     lock_path = Path(f"{db_path}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _open_lock_file(lock_path, os.O_RDWR | os.O_CREAT)
     try:
         deadline = time.monotonic() + wait_seconds
         while True:
@@ -45,7 +64,10 @@ def run_in_progress(db_path: str | Path) -> bool:
     lock_path = Path(f"{db_path}.lock")
     if not lock_path.exists():
         return False
-    fd = os.open(lock_path, os.O_RDONLY)
+    try:
+        fd = _open_lock_file(lock_path, os.O_RDONLY)
+    except WarehouseError:
+        return False  # not a lock newsflow made: nobody holds it
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -10,10 +10,16 @@ from newsflow.errors import ReadOnlyQueryError
 from warehouse.connection import is_damage
 
 _ALLOWED = {"StatementType.SELECT", "StatementType.EXPLAIN"}
+_REFUSED_BY_ENGINE = (duckdb.PermissionException,)  # a file, an extension: see warehouse/sandbox.py
+_LOCKED_SETTING = "the configuration has been locked"
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
-    """Refuse anything but SELECT-like statements (COPY, ATTACH, SET, writes…)."""
+    """Refuse anything but SELECT-like statements (COPY, ATTACH, SET, writes…), and EXPLAIN of anything else.
+
+    The reader connection refuses files, extensions and settings itself
+    (warehouse/sandbox.py); this check names the statement in the message.
+    """
     try:
         statements = con.extract_statements(query)
     except duckdb.Error as error:
@@ -23,19 +29,58 @@ def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
     for statement in statements:
         kind = str(statement.type)
         if kind not in _ALLOWED:
-            raise ReadOnlyQueryError(
-                f"`newsflow sql` is read-only; a {kind.removeprefix('StatementType.')} statement is refused",
-                fix="use SELECT (or SHOW/DESCRIBE/SUMMARIZE); the warehouse is changed only by `newsflow run`",
-            )
+            raise _refused(kind.removeprefix("StatementType."))
+        if kind == "StatementType.EXPLAIN":
+            explained = _explained(statement.query)
+            if explained is None:
+                raise _refused("EXPLAIN of an unreadable")
+            try:
+                check_read_only(con, explained)
+            except ReadOnlyQueryError:
+                raise _refused("EXPLAIN of a non-SELECT") from None
+
+
+def _refused(kind: str) -> ReadOnlyQueryError:
+    article = "an" if kind[0] in "AEIOU" else "a"
+    return ReadOnlyQueryError(
+        f"`newsflow sql` is read-only; {article} {kind} statement is refused",
+        fix="use SELECT (or SHOW/DESCRIBE/SUMMARIZE); the warehouse is changed only by `newsflow run`",
+    )
+
+
+def _explained(text: str) -> str | None:
+    """The statement an EXPLAIN statement explains: after `explain`, an optional `analyze`, an optional `( … )`."""
+    tokens = duckdb.tokenize(text)  # comments are not tokens
+    words = [(start, text[start:end].strip().lower()) for (start, _), end in zip(tokens, [t[0] for t in tokens[1:]] + [len(text)])]
+    if not words or words[0][1] != "explain":
+        return None
+    index = 1
+    if index < len(words) and words[index][1] == "analyze":
+        index += 1
+    if index < len(words) and words[index][1] == "(":
+        depth = 0
+        while index < len(words):
+            depth += {"(": 1, ")": -1}.get(words[index][1], 0)
+            index += 1
+            if depth == 0:
+                break
+    return text[words[index][0] :] if index < len(words) else None
 
 
 def run_query(con: duckdb.DuckDBPyConnection, query: str, params: list | dict | None = None) -> pl.DataFrame:
     check_read_only(con, query)
     try:
         table = con.execute(query, params).to_arrow_table()
+    except _REFUSED_BY_ENGINE as error:
+        raise ReadOnlyQueryError(
+            f"`newsflow sql` is read-only; the query reaches outside the warehouse: {str(error).strip().splitlines()[0]}",
+            fix="query the warehouse's tables and views; to get a result as a file use --output FILE",
+        ) from None
     except duckdb.Error as error:
         if is_damage(error):
             raise  # the file is damaged, not the query: open_warehouse names the file and the fix
+        if _LOCKED_SETTING in str(error):
+            raise _refused("SET") from None
         raise ReadOnlyQueryError(f"the query failed: {error}") from None
     return _to_polars(table)
 

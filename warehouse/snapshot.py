@@ -191,12 +191,18 @@ def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def open_reader(db_path: str | Path, *, timeout_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_reader(
+    db_path: str | Path, *, timeout_seconds: float = 30.0, locked_down: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the last committed state that never blocks a run.
 
     A snapshot that does not open as a whole database is passed over: the live
     file is read, and published again once every block of it passed its checksum.
+    `locked_down`: the connection then touches no file but the one it reads, loads
+    no extension and changes no setting (warehouse/sandbox.py), for SQL a user typed.
     """
+    from warehouse.sandbox import lock_down
+
     from warehouse.connection import open_warehouse, verify_blocks
 
     db_path = Path(db_path)
@@ -210,6 +216,8 @@ def open_reader(db_path: str | Path, *, timeout_seconds: float = 30.0) -> Iterat
                 log.warning("%s; reading the warehouse itself", error.message)
                 damaged = True
             else:
+                if locked_down:
+                    lock_down(con)
                 yield con
                 return
     with open_warehouse(db_path, read_only=True, timeout_seconds=timeout_seconds) as con:
@@ -219,4 +227,6 @@ def open_reader(db_path: str | Path, *, timeout_seconds: float = 30.0) -> Iterat
                 publish_snapshot(db_path)
             except OSError as error:  # a read-only directory: reading still works
                 log.warning("could not publish a read snapshot of %s: %s", db_path, error)
+        if locked_down:
+            lock_down(con)
         yield con

@@ -8,7 +8,7 @@ from newsflow.commands.common import add_command, read_warehouse
 def export(args: argparse.Namespace) -> int:
     from warehouse.export import export_warehouse
 
-    with read_warehouse(args) as con:
+    with read_warehouse(args, locked_down=False) as con:  # it writes the export through DuckDB
         manifest = export_warehouse(con, args.directory, args.format, overwrite=args.overwrite)
     for entry in manifest["relations"]:
         partition = f", partitioned by {entry['partition_by']}" if entry["partition_by"] else ""

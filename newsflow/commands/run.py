@@ -14,6 +14,9 @@ def prepare_prefect_env() -> None:
     """Keep Prefect's state in the project and offline unless the user chose otherwise."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT_DIR / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.server_guard import tie_prefect_server_to_this_process  # a killed run leaves no server behind
+
+    tie_prefect_server_to_this_process()
 
 
 def run(args: argparse.Namespace) -> int:

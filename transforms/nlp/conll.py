@@ -55,6 +55,60 @@ def read_germeval(path: Path) -> Iterator[GoldSentence]:
         yield GoldSentence(tokens, tags, source)
 
 
+# Labels of the other gold sets (`../shared/corpora/ner_extra`) onto newsflow's
+# types: LER's fine-grained legal labels, Europeana's odd-case variants; a
+# label mapped to None is no entity (laws, rulings, literature).
+COLUMN_LABELS = {
+    "PER": "PER", "RR": "PER", "AN": "PER",
+    "LOC": "LOC", "LD": "LOC", "ST": "LOC", "STR": "LOC", "LDS": "LOC",
+    "ORG": "ORG", "UN": "ORG", "INN": "ORG", "GRT": "ORG", "EUN": "ORG", "MRK": "ORG",
+    "MISC": "MISC", "OTH": "MISC",
+    "GS": None, "VO": None, "VS": None, "VT": None, "RS": None, "LIT": None,
+}  # fmt: skip
+SENTENCE_END = (".", "!", "?")
+
+
+def read_columns(path: Path, split_long: int = 0) -> Iterator[GoldSentence]:
+    """Sentences of a `token<TAB or space>label` file (CoNLL-2002 style, IOB or IOB2).
+
+    Labels are mapped by COLUMN_LABELS (case-insensitively; unknown labels are
+    no entity) and returned as IOB2 tags. With `split_long`, a sentence longer
+    than that many tokens is also split after sentence-final punctuation, and
+    at twice that many anyway (Europeana has no sentence breaks, and OCR
+    loses many full stops).
+    """
+    tokens: list[str] = []
+    tags: list[str] = []
+    for line in [*Path(path).read_text(encoding="utf-8").splitlines(), ""]:
+        fields = line.split()
+        if len(fields) >= 2:
+            tokens.append(fields[0])
+            tags.append(_column_tag(fields[-1], tags[-1] if tags else "O"))
+        ends = bool(tokens) and tokens[-1] in SENTENCE_END
+        if tokens and (not fields or (split_long and len(tokens) >= split_long * (1 if ends else 2))):
+            yield GoldSentence(tokens, tags, "")
+            tokens, tags = [], []
+
+
+def read_gold(path: Path) -> Iterator[GoldSentence]:
+    """GermEval (`index<TAB>token<TAB>outer…`) or two-column file, told apart by the first token line."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if line.strip() and not line.startswith("#"):
+            reader = read_germeval if len(fields) >= 3 and fields[0].isdigit() else read_columns
+            return reader(path)
+    return iter(())
+
+
+def _column_tag(label: str, previous: str) -> str:
+    """IOB2 tag of one column label: "I-X" after no X starts a span; unknown types are "O"."""
+    prefix, _, kind = label.upper().partition("-")
+    kind = COLUMN_LABELS.get(kind)
+    if prefix not in ("B", "I") or kind is None:
+        return "O"
+    return f"I-{kind}" if prefix == "I" and previous[2:] == kind else f"B-{kind}"
+
+
 def bio_spans(tags: list[str]) -> tuple[set[TokenSpan], set[TokenSpan]]:
     """(scored spans, ignored deriv/part spans) of one sentence's BIO tags."""
     scored: set[TokenSpan] = set()

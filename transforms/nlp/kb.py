@@ -1,8 +1,10 @@
 """The newsflow knowledge base: entities, their aliases and role words.
 
 The KB is plain data in `configs/kb/` (entities.csv, aliases.csv, roles.csv,
-and the optional first_names.csv used by the German name rules) that a user
-extends without code. `load_kb` adds two generated layers:
+the optional first_names.csv used by the German name rules, and the optional
+surnames.csv: German surnames that HanTa does not know as proper nouns, which
+the German model may then still call a person — derived from the GermaNER
+surname list, Apache 2.0) that a user extends without code. `load_kb` adds two generated layers:
 
 * CLDR country and territory names from Babel (de/en/fr), one `LOC:<ISO>`
   entity per territory; a KB row with the same id takes precedence for names
@@ -32,6 +34,11 @@ from babel import Locale
 from newsflow.errors import ConfigError
 
 LANGS = ("de", "en", "fr")
+# Alias kinds of a bare surname, resolved per article (transforms.canonicalize):
+# "surname" only to a person the article names; "byname" also, when the
+# article names nobody else of that surname, to the KB person that the surname
+# alone means in the corpus's news ("Trump", "Putin": set by the KB's editor).
+SURNAME_KINDS = ("surname", "byname")
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 # CLDR territory codes that are not a single place (unknown, pseudo, unions).
 _NON_PLACE_TERRITORIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB"})
@@ -56,6 +63,7 @@ ENTITY_COLUMNS = pl.Schema(
 ALIAS_COLUMNS = pl.Schema({"entity_id": pl.String, "alias": pl.String, "lang": pl.String, "kind": pl.String})
 ROLE_COLUMNS = pl.Schema({"role": pl.String, "lang": pl.String, "implies_entity_id": pl.String})
 FIRST_NAME_COLUMNS = pl.Schema({"first_name": pl.String})
+SURNAME_COLUMNS = pl.Schema({"surname": pl.String})
 CITY_COLUMNS = pl.Schema({"entity_id": pl.String, "name": pl.String, "country_code": pl.String, "population": pl.Int64})
 
 
@@ -72,6 +80,7 @@ class KnowledgeBase:
     roles: pl.DataFrame  # ROLE_COLUMNS
     version: str  # short content hash of the KB files and the Babel version
     first_names: frozenset[str] = frozenset()  # given names that start an unseen person name
+    surnames: frozenset[str] = frozenset()  # surnames that are also common words (German NE filter)
 
 
 def load_kb(kb_dir: Path) -> KnowledgeBase:
@@ -93,13 +102,16 @@ def load_kb(kb_dir: Path) -> KnowledgeBase:
         kb_dir,
     )
     aliases = build_aliases(entities, kb_aliases, territories, cities["entity_id"])
-    first_names_file = kb_dir / "first_names.csv"
-    first_names = (
-        frozenset(_read_csv(first_names_file, FIRST_NAME_COLUMNS)["first_name"].drop_nulls())
-        if first_names_file.is_file()
-        else frozenset()
-    )
-    return KnowledgeBase(entities, aliases, roles, _version(kb_dir), first_names)
+    first_names = _read_names(kb_dir / "first_names.csv", FIRST_NAME_COLUMNS)
+    surnames = _read_names(kb_dir / "surnames.csv", SURNAME_COLUMNS)
+    return KnowledgeBase(entities, aliases, roles, _version(kb_dir), first_names, surnames)
+
+
+def _read_names(path: Path, schema: pl.Schema) -> frozenset[str]:
+    """The one column of an optional name list; empty when the file is absent."""
+    if not path.is_file():
+        return frozenset()
+    return frozenset(_read_csv(path, schema)[schema.names()[0]].drop_nulls())
 
 
 def cldr_territories() -> pl.DataFrame:
@@ -154,7 +166,7 @@ def build_aliases(
         )
         .with_columns(
             alias=german_genitive(pl.col("alias")),
-            kind=pl.when(pl.col("kind") == "surname").then(pl.lit("surname")).otherwise(pl.lit("inflected")),
+            kind=pl.when(pl.col("kind").is_in(SURNAME_KINDS)).then(pl.col("kind")).otherwise(pl.lit("inflected")),
             origin=pl.lit("genitive"),
         )
         .drop("type")

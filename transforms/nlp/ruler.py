@@ -12,13 +12,13 @@ can tell KB entities from model ones.
 import polars as pl
 from spacy.language import Language
 
-from transforms.nlp.kb import KnowledgeBase
+from transforms.nlp.kb import SURNAME_KINDS, KnowledgeBase
 
 KB_SPANS_KEY = "kb"
 RULER_NAME = "kb_ruler"
 # Alias kinds the ruler matches; adjectives/demonyms ("nordkoreanisch") are
 # references to a place, not mentions of it.
-RULER_KINDS = ("name", "surname", "short", "inflected")
+RULER_KINDS = ("name", *SURNAME_KINDS, "short", "inflected")
 
 
 def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
@@ -28,7 +28,7 @@ def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
         .join(kb.entities.select("entity_id", "type"), on="entity_id")
         .group_by("alias")
         .agg(
-            ids=pl.col("entity_id").filter(pl.col("kind") != "surname").unique().sort(),
+            ids=pl.col("entity_id").filter(~pl.col("kind").is_in(SURNAME_KINDS)).unique().sort(),
             types=pl.col("type").unique(),
         )
         .filter(pl.col("types").list.len() == 1)
@@ -40,12 +40,15 @@ def kb_patterns(kb: KnowledgeBase, lang: str) -> list[dict]:
     ]
 
 
-def add_kb_ruler(nlp: Language, kb: KnowledgeBase, **placement: str) -> None:
-    """Add the KB SpanRuler to `nlp` (placement: before=/after=/first=)."""
+def add_kb_ruler(nlp: Language, kb: KnowledgeBase, annotate_ents: bool = True, **placement: str) -> None:
+    """Add the KB SpanRuler to `nlp` (placement: before=/after=/first=).
+
+    Without `annotate_ents` it only records its spans (statistical pipelines merge them after the NER).
+    """
     ruler = nlp.add_pipe(
         "span_ruler",
         name=RULER_NAME,
-        config={"spans_key": KB_SPANS_KEY, "annotate_ents": True, "overwrite": False},
+        config={"spans_key": KB_SPANS_KEY, "annotate_ents": annotate_ents, "overwrite": False},
         **placement,
     )
     ruler.add_patterns(kb_patterns(kb, nlp.lang))

@@ -38,7 +38,7 @@ WORDS: dict[str, LanguageWords] = {
             "neben zwischen durch ohne seit wegen trotz gegenüber laut dank"
         ),
         relatives=_words("der die welcher welche"),
-        complementizers=_words("dass ob"),
+        complementizers=_words("dass daß ob"),
         after_quote_cues=_words("so"),
         subjunctive_ii=_words(
             "könnte könnten würde würden wäre wären hätte hätten müsste müssten sollte sollten dürfte dürften"
@@ -56,7 +56,7 @@ WORDS: dict[str, LanguageWords] = {
         oblique_determiners=frozenset(),
         prepositions=_words("with of to for against about at after from on in by under before behind between"),
         relatives=_words("who"),
-        complementizers=_words("that"),
+        complementizers=_words("that whether"),
         after_quote_cues=frozenset(),
         subjunctive_ii=frozenset(),
         subjunctive_i=frozenset(),

@@ -14,18 +14,21 @@ Rules (kept or dropped, and why):
   paragraph opens again with the same style (the news convention for a
   quote running over several paragraphs) or closes it before opening
   another one; otherwise the unbalanced opener is dropped;
+* mixed double marks pair up ("…“, «…", typed by hand or converted
+  halfway), and `''…''` (two apostrophes, a US newspaper convention) is one
+  double mark;
 * offsets are those of the quoted words: marks and inner spaces excluded.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # opener -> closers it accepts; "either" marks may open or close.
 _OPENERS: dict[str, str] = {
     "„": '“”"',
-    "“": "”",
-    '"': '"',
-    "»": "«",
-    "«": "»",
+    "“": '”"',
+    '"': '"“”',
+    "»": '«"',
+    "«": '»"',
     "‹": "›",
     "›": "‹",
     "‚": "‘’'",
@@ -61,6 +64,8 @@ class _Open:
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Top-level quotations of `text`, in order (see module docstring)."""
+    if "''" in text:  # `''…''`: the pair is one double mark (read at its second character)
+        return [replace(s, mark=text[s.open_at]) for s in find_quote_spans(text.replace("''", ' "'))]
     spans: list[QuoteSpan] = []
     stack: list[_Open] = []
     skip: set[int] = set()
@@ -120,6 +125,8 @@ def _can_close(text: str, i: int, opener: str) -> bool:
         return False  # an apostrophe: don't, l’accord, Trump's
     if opener in _SYMMETRIC and before.isspace():
         return not after.isalnum()  # inner-space style '" Ja "', else it is an opener
+    if text[i] != opener and text[i] in '"“' and before.isspace() and after.isalnum():
+        return False  # a mixed mark that opens the next quote ('»Nein« "Ja"'), not this one's close
     return True
 
 

@@ -4,15 +4,17 @@ Offsets are character offsets into the article text (the Doc was made from
 `match_text`, which has the length of `text`).
 """
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from transforms.quotes.marks import QuoteSpan, find_quote_spans
+from transforms.quotes.marks import ALL_MARKS, QuoteSpan, find_quote_spans
 
 PERSON_LABELS = frozenset({"PER", "PERSON"})
+LINE_BREAK = re.compile(r"\n\s*")
 
 
 class Word(NamedTuple):  # a tuple: one is made per token of every article
@@ -49,11 +51,15 @@ class DocView:
         self.text = text
         self.quotes: list[QuoteSpan] = find_quote_spans(text)
         opens = [q.open_at for q in self.quotes]
+        self.doc = doc
         self.words: list[Word] = []
+        self.token_index: list[int] = []  # word -> its token in `doc` (for tags and the parse, when present)
         for token in doc:
             if token.is_space:
                 continue
-            k = bisect_right(opens, token.idx) - 1
+            self.token_index.append(token.i)
+            marks_only = all(c in ALL_MARKS for c in token.text)  # "''" opens where its last mark stands
+            k = bisect_right(opens, token.idx + (len(token) - 1 if marks_only else 0)) - 1
             inside = k >= 0 and token.idx <= self.quotes[k].close_at
             self.words.append(Word(len(self.words), token.text, token.idx, token.idx + len(token), k if inside else -1))
         self._word_at = {w.start: w.i for w in self.words}
@@ -67,8 +73,10 @@ class DocView:
 
     def _persons(self, doc: Doc, roles: frozenset[str]) -> list[Person]:
         persons = []
+        self.non_person_words: set[int] = set()  # words inside an organisation, place … entity
         for ent in doc.ents:
             if ent.label_ not in PERSON_LABELS:
+                self.non_person_words.update(range(self.word_index(ent.start_char), self.word_index(ent.end_char)))
                 continue
             first = self.word_index(ent.start_char)
             last = self.word_index(ent.end_char) - 1
@@ -88,7 +96,9 @@ class DocView:
 
     def _segments(self, doc: Doc) -> list[Segment]:
         starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        starts = [b for b in starts if not any(q.open_at < b <= q.close_at for q in self.quotes)]
+        starts = sorted({*starts, *(m.end() for m in LINE_BREAK.finditer(self.text))})  # never across a line
+        opens = [q.open_at for q in self.quotes]
+        starts = [b for b in starts if not self._inside_quote(opens, b)]
         if not self.words or not starts:
             return []
         bounds = [*starts[1:], len(self.text)]
@@ -98,6 +108,18 @@ class DocView:
             if first < last:
                 segments.append(Segment(start, end, first, last))
         return segments
+
+    def _inside_quote(self, opens: list[int], char: int) -> bool:
+        k = bisect_right(opens, char - 1) - 1  # the latest quote opened before `char`
+        return k >= 0 and char <= self.quotes[k].close_at
+
+    def token(self, i: int):
+        """The spaCy token of word `i`."""
+        return self.doc[self.token_index[i]]
+
+    def word_of_token(self, token_i: int) -> int:
+        """The word index of spaCy token `token_i` (its char offset's word)."""
+        return self.word_index(self.doc[token_i].idx)
 
     def outside(self, segment: Segment) -> list[Word]:
         return [w for w in self.words[segment.first : segment.last] if w.quote < 0]

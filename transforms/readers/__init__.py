@@ -33,7 +33,7 @@ from transforms.readers.feeds import FEED_SUFFIXES, looks_like_feed, read_feed
 from transforms.readers.html import read_html
 from transforms.readers.json_docs import DEFAULT_FIELD_MAP, merged_field_map, read_json, read_jsonl
 from transforms.readers.options import CsvOptions, ReadOptions
-from transforms.readers.records import Member, ReadResult, article_id, articles_frame, rejected
+from transforms.readers.records import Member, ReadResult, article_id, articles_frame, rejected, with_more_items
 from transforms.readers.sniff import SUPPORTED_SUFFIXES, binary_kind, sniff_format
 from transforms.readers.text import read_text
 from transforms.readers.warc import WARC_MAGIC, read_warc
@@ -70,6 +70,14 @@ def read_file(
         return _read_source(path, PurePosixPath(path).name, data, options, budget, depth=0)
     except LimitExceeded as limit:  # the whole input is quarantined, nothing of it is kept
         return rejected(path, "unpack", limit.reason, limit.detail)
+
+
+def capped(result: ReadResult, path: str, max_items: int) -> ReadResult:
+    """At most `max_items` articles of one document; the rest counted in one too_many_items reject."""
+    more = result.articles.height - max_items
+    if more <= 0:
+        return result
+    return with_more_items(dataclasses.replace(result, articles=result.articles.head(max_items)), path, more, max_items)
 
 
 def content_hash(data: bytes) -> str:
@@ -148,7 +156,7 @@ def _read_archive(path: str, kind: str, data: bytes, options: ReadOptions, budge
 
 def _read_document(path: str, name: str, data: bytes, options: ReadOptions) -> ReadResult:
     if data.startswith(WARC_MAGIC):
-        return read_warc(path, data, options.html)
+        return capped(read_warc(path, data, options.html), path, options.max_items_per_file)
     if (kind := binary_kind(data)) is not None:
         return rejected(path, "read", RejectReason.UNSUPPORTED_FORMAT, f"{kind}, not a text article")
     decoded = decode_bytes(data, repair=False)  # mojibake: in HTML on the extracted text, else below
@@ -164,15 +172,16 @@ def _read_document(path: str, name: str, data: bytes, options: ReadOptions) -> R
     repaired = repair_decoded(decoded)
     text, encoding = repaired.text, repaired.encoding
     if suffix in CSV_SUFFIXES:
-        return read_csv(path, text, encoding, options.csv, merged_field_map(options.field_map), tsv=suffix == ".tsv")
+        result = read_csv(path, text, encoding, options.csv, merged_field_map(options.field_map), tsv=suffix == ".tsv")
+        return capped(result, path, options.max_items_per_file)
     if is_feed:
-        return read_feed(path, text, encoding)
+        return capped(read_feed(path, text, encoding), path, options.max_items_per_file)
     match fmt:
         case "txt" | "md":
             return read_text(path, text, encoding, fmt)
         case "json":
-            return read_json(path, text, encoding, max_depth=options.max_json_depth, field_map=options.field_map)
+            return read_json(path, text, encoding, max_depth=options.max_json_depth, field_map=options.field_map, max_items=options.max_items_per_file)
         case "jsonl":
-            return read_jsonl(path, text, encoding, max_depth=options.max_json_depth, field_map=options.field_map)
+            return read_jsonl(path, text, encoding, max_depth=options.max_json_depth, field_map=options.field_map, max_items=options.max_items_per_file)
     detail = f"suffix {suffix or '(none)'!r} and content {text[:40]!r} are no article format"
     return rejected(path, "read", RejectReason.UNSUPPORTED_FORMAT, detail)

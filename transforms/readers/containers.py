@@ -13,6 +13,7 @@ turns it into one reject for the whole input file.
 """
 
 import bz2
+import dataclasses
 import gzip
 import io
 import lzma
@@ -25,6 +26,7 @@ from pathlib import PurePosixPath
 
 from transforms.readers.options import ReadOptions
 from transforms.rejects import RejectReason
+from transforms.safe_text import bytes_safe_name
 
 CHUNK_BYTES = 1 << 16
 MEMBER_SEPARATOR = "!"  # "archive.zip!member/path"
@@ -121,7 +123,8 @@ def archive_members(kind: str, data: bytes, budget: Budget, options: ReadOptions
     """Regular-file members of a zip or tar archive, in stored order (directories left out)."""
     members = _zip_members if kind == "zip" else _tar_members
     try:
-        yield from members(data, budget, options)
+        for member in members(data, budget, options):  # a latin-1 tar name: its bytes as \xNN
+            yield member if member.name.isascii() else dataclasses.replace(member, name=bytes_safe_name(member.name))
     except (LimitExceeded, CorruptContainer):
         raise
     except _UNPACK_ERRORS as error:

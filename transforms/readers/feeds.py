@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from transforms.readers.records import ReadResult, article_row, articles_frame, rejected
 from transforms.rejects import Reject, RejectReason
+from transforms.safe_text import without_surrogate_refs
 
 FEED_ROOT = re.compile(r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(?:rss|feed|rdf:rdf)\b", re.DOTALL)
 FEED_SUFFIXES = frozenset({".rss", ".atom"})
@@ -32,7 +33,7 @@ def looks_like_feed(text: str) -> bool:
 def read_feed(path: str, text: str, encoding: str) -> ReadResult:
     """Read every item of an RSS 0.9x/1.0/2.0 or Atom feed."""
     parsed = feedparser.parse(
-        io.BytesIO(text.encode("utf-8", "surrogatepass")),
+        io.BytesIO(without_surrogate_refs(text).encode("utf-8", "surrogatepass")),
         response_headers={"content-type": "application/xml; charset=utf-8"},
         resolve_relative_uris=False,
     )

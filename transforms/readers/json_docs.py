@@ -7,12 +7,14 @@ item without text rejects only that item. Depth is checked by a linear scan
 before parsing, so hostile nesting never reaches the recursive parser.
 """
 
+import io
 import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
 
-from transforms.readers.records import ReadResult, article_row, articles_frame, rejected
+from transforms.readers.json_stream import capped_document
+from transforms.readers.records import ReadResult, article_row, articles_frame, rejected, with_more_items
 from transforms.rejects import Reject, RejectReason
 
 # Canonical field -> candidate keys, first non-empty wins (news-please first).
@@ -34,15 +36,18 @@ _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def read_json(
-    path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None
+    path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None,
+    max_items: int = 10_000,
 ) -> ReadResult:
-    """Read a .json document (one article or many)."""
+    """Read a .json document (one article or many; a top-level array streamed, at most `max_items` kept)."""
     if (depth := json_depth(text)) > max_depth:
         return rejected(path, "parse", RejectReason.JSON_TOO_DEEP, f"nesting depth {depth} > {max_depth}")
     try:
-        document = json.loads(text)
+        document, more = capped_document(text, max_items, CONTAINER_KEYS)
     except json.JSONDecodeError as error:
         return rejected(path, "parse", RejectReason.INVALID_JSON, _where(error, error.lineno))
+    except ValueError as error:  # a number Python will not convert (over 4,300 digits)
+        return rejected(path, "parse", RejectReason.INVALID_JSON, str(error))
     except RecursionError:
         return rejected(path, "parse", RejectReason.JSON_TOO_DEEP, f"nesting too deep to parse (limit {max_depth})")
     items = _items(document)
@@ -50,26 +55,33 @@ def read_json(
         return rejected(path, "parse", RejectReason.NO_TEXT, items)
     if not items:
         return rejected(path, "parse", RejectReason.EMPTY, "JSON document holds no items")
+    more += max(len(items) - max_items, 0)
     keyed = (
         [("", items[0])]
         if isinstance(document, dict) and items[0] is document
-        else [(f"#{index}", item) for index, item in enumerate(items)]
+        else [(f"#{index}", item) for index, item in enumerate(items[:max_items])]
     )
-    return _build(path, keyed, encoding, "json", merged_field_map(field_map))
+    return with_more_items(_build(path, keyed, encoding, "json", merged_field_map(field_map)), path, more, max_items)
 
 
 def read_jsonl(
-    path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None
+    path: str, text: str, encoding: str, *, max_depth: int, field_map: Mapping[str, Sequence[str]] | None,
+    max_items: int = 10_000,
 ) -> ReadResult:
-    """Read JSON Lines: each non-blank line is one article; blank lines are skipped.
+    """Read JSON Lines: each non-blank line is one article (at most `max_items`); blank lines are skipped.
 
     Lines end at "\n" only (a trailing "\r" is JSON whitespace): U+2028 and the
     other breaks `str.splitlines` knows are valid inside a JSON string.
     """
     keyed: list[tuple[str, object]] = []
     rejects: list[Reject] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    more = 0
+    for number, line in enumerate(io.StringIO(text, newline="\n"), start=1):  # one line at a time, "\n" only
+        line = line.removesuffix("\n")
         if not line.strip():
+            continue
+        if len(keyed) + len(rejects) >= max_items:
+            more += 1
             continue
         item = f"L{number}"
         if (depth := json_depth(line)) > max_depth:
@@ -80,13 +92,15 @@ def read_jsonl(
             keyed.append((item, json.loads(line)))
         except json.JSONDecodeError as error:
             rejects.append(Reject(path, "parse", RejectReason.INVALID_JSON, _where(error, number), item))
+        except ValueError as error:  # a number Python will not convert (over 4,300 digits)
+            rejects.append(Reject(path, "parse", RejectReason.INVALID_JSON, f"line {number}: {error}", item))
         except RecursionError:
             detail = f"nesting too deep to parse at line {number}"
             rejects.append(Reject(path, "parse", RejectReason.JSON_TOO_DEEP, detail, item))
     if not keyed and not rejects:
         return rejected(path, "parse", RejectReason.EMPTY, "JSON Lines file has no non-blank line")
     result = _build(path, keyed, encoding, "jsonl", merged_field_map(field_map))
-    return ReadResult(result.articles, rejects + result.rejects)
+    return with_more_items(ReadResult(result.articles, rejects + result.rejects), path, more, max_items)
 
 
 def json_depth(text: str) -> int:

@@ -69,6 +69,9 @@ class ReadOptions:
     ratio_check_min_bytes: int = 1_000_000
     max_archive_members: int = 20_000
     max_archive_depth: int = 4
+    max_items_per_file: int = 10_000
+    rejects_per_reason: int = 100
+    read_seconds_per_file: float = 60.0
     field_map: Mapping[str, Sequence[str]] | None = None  # JSON field -> candidate keys (overrides)
     csv: CsvOptions = field(default_factory=CsvOptions)
     html: HtmlOptions = field(default_factory=HtmlOptions)
@@ -92,6 +95,9 @@ class ReadOptions:
                 fallback_ratio=html.fallback_ratio,
                 boilerplate=read_line_patterns(html.boilerplate_path),
             ),
+            max_items_per_file=limits.max_items_per_file,
+            rejects_per_reason=limits.rejects_per_reason,
+            read_seconds_per_file=limits.read_seconds_per_file,
             csv=CsvOptions(
                 delimiter=csv.delimiter,
                 quote_char=csv.quote_char,

@@ -4,6 +4,7 @@ A reader turns one file into raw field values; this module makes them rows of
 RAW_ARTICLE_SCHEMA with a stable `article_id` and cleaned fields.
 """
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -13,6 +14,7 @@ import polars as pl
 
 from transforms.dates import date_precision, parse_date
 from transforms.rejects import Reject, RejectReason
+from transforms.safe_text import without_surrogates
 from transforms.schemas import PROVENANCE_FIELDS, RAW_ARTICLE_SCHEMA
 
 ARTICLE_ID_HEX = 16
@@ -61,7 +63,7 @@ def article_row(
         "article_id": article_id(path, item),
         "source_path": path,
         "item": item,
-        "text": fields["text"],
+        "text": without_surrogates(fields["text"]),
         "language": language_tag(fields.get("language")),
         "published_at": parse_date(raw_date) if raw_date else None,
         "fetched_at": parse_date(raw_fetched) if raw_fetched else None,
@@ -100,6 +102,14 @@ def single(row: Mapping[str, object]) -> ReadResult:
     return ReadResult(articles_frame([row]), [])
 
 
+def with_more_items(result: ReadResult, path: str, more: int, kept: int) -> ReadResult:
+    """`result` plus one too_many_items reject counting the `more` items past the first `kept` (none if 0)."""
+    if not more:
+        return result
+    detail = f"{more} item(s) after the first {kept} not read (limits.max_items_per_file)"
+    return dataclasses.replace(result, rejects=[*result.rejects, Reject(path, "read", RejectReason.TOO_MANY_ITEMS, detail)])
+
+
 def rejected(path: str, stage: str, reason: RejectReason, detail: str, item: str = "") -> ReadResult:
     return ReadResult(articles_frame([]), [Reject(path, stage, reason, detail, item)])
 
@@ -107,5 +117,5 @@ def rejected(path: str, stage: str, reason: RejectReason, detail: str, item: str
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    stripped = value.strip()
+    stripped = without_surrogates(value.strip())
     return stripped or None
