@@ -7,8 +7,9 @@ gold text). Prints, measured in one run over the same pages: pages loaded and
 rejected by `read_file` and by bare `trafilatura.bare_extraction` with its
 defaults (metadata on); the median ratio of newsflow's text length to bare
 trafilatura's on pages both load; how many texts came from the fallback
-extraction; and fill rates of title, outlet, date, date with a time of day
-(published_precision = "time") and date not at exactly 00:00 UTC.
+extraction and how many had a lost lead put back; and fill rates of title,
+outlet, date, date with a time of day (published_precision = "time") and date
+not at exactly 00:00 UTC.
 """
 
 import argparse
@@ -40,7 +41,8 @@ def main() -> None:
     if not paths:
         sys.exit(f"no *.html pages in {args.pages_dir}")
     loaded = rejected = bare_loaded = 0
-    ratios, fallback, filled = [], 0, dict.fromkeys(("title", "outlet", "published_at", "time", "not 00:00 UTC"), 0)
+    ratios, fallback, lead = [], 0, 0
+    filled = dict.fromkeys(("title", "outlet", "published_at", "time", "not 00:00 UTC"), 0)
     for path in paths:
         data = path.read_bytes()
         result = read_file(str(path), data)
@@ -57,6 +59,7 @@ def main() -> None:
             filled[name] += row[name] is not None
         filled["time"] += row.get("published_precision") == "time"
         fallback += row["extraction"] == "fallback"
+        lead += row["extraction"] == "lead"
         published = row["published_at"]
         filled["not 00:00 UTC"] += published is not None and (published.hour, published.minute, published.second) != (0, 0, 0)
         if bare.strip():
@@ -65,7 +68,8 @@ def main() -> None:
             print(f"  {path.name}: {len(row['text'])} chars vs bare {len(bare)}; {row['title']!r} | {row['outlet']!r} | {row['published_at']}")
     total = len(paths)
     print(f"HTML fidelity on {total} real pages ({args.pages_dir.name}), measured in one run")
-    print(f"  newsflow: {loaded} loaded, {rejected} rejected (no_text); {fallback} texts from the fallback extraction")
+    print(f"  newsflow: {loaded} loaded, {rejected} rejected (no_text); {fallback} texts from the fallback extraction, "
+          f"{lead} with a lost lead put back")
     print(f"  bare trafilatura (defaults): {bare_loaded} with text, {total - bare_loaded} without")
     print(f"  text length newsflow / bare, median over {len(ratios)} pages: {statistics.median(ratios):.3f}"
           f"  (p10 {statistics.quantiles(ratios, n=10)[0]:.3f}, p90 {statistics.quantiles(ratios, n=10)[-1]:.3f})")

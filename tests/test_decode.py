@@ -38,6 +38,11 @@ def test_mojibake_is_repaired_and_recorded():
     assert decode_bytes(mojibake) == Decoded("Für die Bürger", "utf-8+ftfy")
 
 
+def test_mojibake_is_left_to_the_caller_without_repair():
+    mojibake = "Für die Bürger".encode().decode("latin-1").encode()
+    assert decode_bytes(mojibake, repair=False) == Decoded("FÃ¼r die BÃ¼rger", "utf-8")
+
+
 def test_correct_text_is_not_touched_by_ftfy():
     assert decode_bytes("Ça va, l’été à Paris".encode()) == Decoded("Ça va, l’été à Paris", "utf-8")
 

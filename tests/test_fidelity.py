@@ -151,3 +151,119 @@ def test_sidecar_date_sets_its_precision():
 
     frame = articles_frame([article_row("/a", "", {"text": "x", "published_at": "2019-02-27 10:00"}, "utf-8", "txt")])
     assert apply_overrides(frame, {"published_at": "2019-02-28"}, "sidecar")["published_precision"][0] == "day"
+
+
+# --- lost article or lead on long pages (item 5) -------------------------------------------------
+
+GERMAN_BODY = "".join(
+    f"<p>Absatz {n}: Die Delegationen trafen sich im alten Opernhaus und sprachen stundenlang über Sanktionen, "
+    f"Handel und die Zukunft der Halbinsel, wie Beamte danach sagten.</p>"
+    for n in range(16)
+)
+GERMAN_LEAD = (
+    "Nordkorea und die USA haben in Hanoi ihren zweiten Gipfel begonnen; Beobachter erwarten eine Erklärung "
+    "zur Abrüstung, aber keinen Friedensvertrag."
+)
+
+
+def german_page(article: str) -> bytes:
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Gipfel in Hanoi | Tagesblick</title>'
+        '<meta property="og:site_name" content="Tagesblick"></head><body><nav><a href="/">Start</a>'
+        '<a href="/politik">Politik</a></nav><main><article>'
+        f"{article}</article></main><footer><p>© Tagesblick · Impressum · Datenschutz</p></footer></body></html>"
+    ).encode()
+
+
+def test_lead_lost_by_the_precise_extraction_on_a_long_page_is_restored():
+    import trafilatura
+
+    from transforms.readers.html import PRECISE
+
+    data = german_page(
+        '<header class="article-header"><h1>Gipfel in Hanoi</h1></header>'
+        f'<div class="teaser"><p class="lead">{GERMAN_LEAD}</p></div><div class="article-body">{GERMAN_BODY}</div>'
+    )
+    assert "Friedensvertrag" not in trafilatura.bare_extraction(data.decode(), **PRECISE).text  # the loss reproduced
+    row = read_file("/in/gipfel.html", data).articles.row(0, named=True)
+    paragraphs = row["text"].split("\n\n")
+    assert len(row["text"]) > 2000  # beyond fallback_below_chars
+    assert paragraphs[0] == GERMAN_LEAD and paragraphs[1].startswith("Absatz 0:")
+    assert row["extraction"] == "lead"
+    assert row["text"].count("Friedensvertrag") == 1
+
+
+def test_a_lead_the_precise_text_keeps_is_not_added_again():
+    data = german_page(f'<div class="summary"><p>{GERMAN_LEAD}</p></div><div class="text">{GERMAN_BODY}</div>')
+    row = read_file("/in/gipfel.html", data).articles.row(0, named=True)
+    assert row["text"].count("Friedensvertrag") == 1
+    assert row["extraction"] == "precise"
+
+
+def test_hidden_or_boilerplate_paragraphs_are_no_lost_lead():
+    hidden = f'<div class="teaser" aria-hidden="true"><p class="lead">{GERMAN_LEAD}</p></div>'
+    row = read_file("/in/gipfel.html", german_page(hidden + f'<div class="article-body">{GERMAN_BODY}</div>'))
+    assert "Friedensvertrag" not in row.articles["text"][0]
+    from dataclasses import replace
+
+    from transforms.readers.options import HtmlOptions, ReadOptions
+
+    sponsored = "<p>Sponsored by ACME Corporation, the leading maker of everything a summit delegation could need.</p>"
+    data = german_page(f'<div class="teaser">{sponsored}</div><div class="article-body">{GERMAN_BODY}</div>')
+    assert read_file("/in/gipfel.html", data).articles["extraction"][0] == "lead"  # a lead unless configured away
+    options = replace(ReadOptions(), html=HtmlOptions(boilerplate=("Sponsored by .*",)))
+    row = read_file("/in/gipfel.html", data, options=options).articles.row(0, named=True)
+    assert "ACME" not in row["text"] and row["extraction"] == "precise"
+
+
+def test_long_page_whose_precise_text_is_a_fraction_of_its_paragraphs_falls_back_to_recall():
+    cells = "".join(
+        f"<tr><td><p>Paragraph {n}: the delegations met in the old opera house and talked for hours about "
+        f"sanctions, trade and the future of the peninsula, as officials said afterwards.</p></td></tr>"
+        for n in range(40)
+    )
+    intro = LEAD.replace("summit", "meeting") * 8  # > fallback_below_chars of precise text outside the table
+    body = f"<article>{intro}<table>{cells}</table></article>"
+    html = f"<html><head><title>Summit talks</title></head><body>{body}</body></html>"
+    row = read_file("/in/table.html", html.encode()).articles.row(0, named=True)
+    assert row["extraction"] == "fallback"
+    assert "Paragraph 39" in row["text"] and "opened on Wednesday" in row["text"]
+
+
+# --- mojibake repaired in the extracted text, not over the source --------------------------------
+
+
+def test_mojibake_in_a_page_is_repaired_in_its_text_and_title():
+    # a UTF-8 page once decoded as latin-1 and saved again ("FÃ¼r"), declaring latin-1
+    article = "<p>Für die Bürger in Südkorea ist das Treffen ein Zeichen der Hoffnung, sagte die Ministerin.</p>" * 4
+    source = (
+        '<html lang="de"><head><meta charset="iso-8859-1"><title>Gipfel für Südkorea</title></head>'
+        f"<body><article><h1>Gipfel für Südkorea</h1>{article}</article></body></html>"
+    )
+    data = source.encode("utf-8").decode("latin-1").encode("utf-8")
+    row = read_file("/in/mojibake.html", data).articles.row(0, named=True)
+    assert row["text"].startswith("Für die Bürger in Südkorea")
+    assert "Ã" not in row["text"]
+    assert row["title"] == "Gipfel für Südkorea"
+    assert row["encoding"] == "utf-8+ftfy"
+
+
+def test_mojibake_only_in_a_script_leaves_the_text_and_encoding_alone():
+    script = "<script>var s = 'FÃ¼r die BÃ¼rger';</script>"
+    row = read_page(LEAD + LEAD.replace("summit", "meeting"), head=script)
+    assert row["encoding"] == "utf-8"
+    assert "trade and security" in row["text"]
+
+
+def test_recall_extraction_runs_only_on_a_sign_of_loss(monkeypatch):
+    import trafilatura
+
+    calls = []
+    extract = trafilatura.bare_extraction
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: calls.append(k) or extract(*a, **k))
+    intact = german_page(f'<div class="article-body"><p>{GERMAN_LEAD}</p>{GERMAN_BODY}</div>')
+    assert read_file("/in/gipfel.html", intact).articles["extraction"][0] == "precise"
+    assert [k["favor_precision"] for k in calls] == [True]  # a long, whole article: one extraction
+    calls.clear()
+    read_file("/in/short.html", page(LEAD))
+    assert len(calls) == 2 and calls[1]["favor_recall"] and not calls[1]["with_metadata"]

@@ -70,3 +70,13 @@ def test_http_charset_decodes_a_page_that_does_not_declare_one():
     result = read_file("/crawl/ru.warc", warc_bytes(pages=(), skipped=(record,)))
     (row,) = result.articles.to_dicts()
     assert row["encoding"] == "cp1251" and paragraph in row["text"]
+
+
+def test_mojibake_in_a_captured_page_is_repaired_in_its_text():
+    from tests.ingest_builders import news_page
+
+    paragraphs = ("Für die Bürger in Südkorea ist das Treffen in Hanoi ein Zeichen der Hoffnung, sagte sie.",) * 3
+    page = news_page("Gipfel für Südkorea", paragraphs).decode().encode("utf-8").decode("latin-1").encode("utf-8")
+    record = ("https://x.example/a.html", "200 OK", "text/html; charset=iso-8859-1", page)
+    (row,) = read_file("/crawl/moji.warc", warc_bytes(pages=(), skipped=(record,))).articles.to_dicts()
+    assert row["text"].startswith("Für die Bürger in Südkorea") and row["encoding"] == "utf-8+ftfy"

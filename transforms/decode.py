@@ -52,11 +52,15 @@ class Decoded:
     encoding: str  # e.g. "utf-8", "utf-16-le", "cp1252", "utf-8+ftfy"
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> Decoded | tuple[RejectReason, str]:
+def decode_bytes(
+    data: bytes, declared: str | None = None, repair: bool = True
+) -> Decoded | tuple[RejectReason, str]:
     """Decode `data`, or return (reason, detail) when no honest decoding exists.
 
     `declared` is a charset named by the transport (HTTP); without it, one
     declared in the first bytes (`<meta charset>`, `<?xml encoding?>`) is used.
+    `repair=False` leaves mojibake to the caller (HTML repairs the text it
+    extracts, not the whole source with its scripts and styles).
     """
     if not data.strip():
         return RejectReason.EMPTY, f"{len(data)} bytes, no text"
@@ -72,7 +76,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded | tuple[Re
         return RejectReason.EMPTY, f"only whitespace after decoding as {encoding}"
     if _looks_binary(text):
         return RejectReason.BINARY, f"too many control characters for text ({encoding})"
-    return _repair_mojibake(text, encoding)
+    return repair_decoded(Decoded(text, encoding)) if repair else Decoded(text, encoding)
 
 
 def _decode_unicode(data: bytes) -> Decoded | tuple[RejectReason, str] | None:
@@ -175,10 +179,12 @@ def _looks_binary(text: str) -> bool:
     return controls > max(MAX_CONTROL_ABSOLUTE, MAX_CONTROL_SHARE * len(text))
 
 
-def _repair_mojibake(text: str, encoding: str) -> Decoded:
-    if not ftfy.is_bad(text):
-        return Decoded(text, encoding)
-    fixed = ftfy.fix_encoding(text)
-    if fixed == text:
-        return Decoded(text, encoding)
-    return Decoded(fixed, f"{encoding}+ftfy")
+def repair_mojibake(text: str) -> str:
+    """`text` with mojibake ("FÃ¼r") undone when ftfy flags it, else `text` itself."""
+    return ftfy.fix_encoding(text) if ftfy.is_bad(text) else text
+
+
+def repair_decoded(decoded: Decoded) -> Decoded:
+    """`decoded` with its mojibake repaired and "+ftfy" added to its encoding, if ftfy changed anything."""
+    fixed = repair_mojibake(decoded.text)
+    return decoded if fixed == decoded.text else Decoded(fixed, f"{decoded.encoding}+ftfy")

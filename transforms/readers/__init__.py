@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from transforms.decode import Decoded, decode_bytes
+from transforms.decode import Decoded, decode_bytes, repair_decoded
 from transforms.readers.containers import (
     MEMBER_SEPARATOR,
     SINGLE_STREAM,
@@ -159,23 +159,26 @@ def _read_document(path: str, name: str, data: bytes, options: ReadOptions) -> R
         return capped(read_warc(path, data, options.html), path, options.max_items_per_file)
     if (kind := binary_kind(data)) is not None:
         return rejected(path, "read", RejectReason.UNSUPPORTED_FORMAT, f"{kind}, not a text article")
-    decoded = decode_bytes(data)
+    decoded = decode_bytes(data, repair=False)  # mojibake: in HTML on the extracted text, else below
     if not isinstance(decoded, Decoded):
         reason, detail = decoded
         return rejected(path, "decode", reason, detail)
     suffix = PurePosixPath(name).suffix.lower()
     text, encoding = decoded.text, decoded.encoding
+    is_feed = suffix not in CSV_SUFFIXES and (suffix in FEED_SUFFIXES or looks_like_feed(text))
+    fmt = None if suffix in CSV_SUFFIXES or is_feed else sniff_format(suffix, text)
+    if fmt == "html":
+        return read_html(path, text, encoding, options=options.html)
+    repaired = repair_decoded(decoded)
+    text, encoding = repaired.text, repaired.encoding
     if suffix in CSV_SUFFIXES:
         result = read_csv(path, text, encoding, options.csv, merged_field_map(options.field_map), tsv=suffix == ".tsv")
         return capped(result, path, options.max_items_per_file)
-    if suffix in FEED_SUFFIXES or looks_like_feed(text):
+    if is_feed:
         return capped(read_feed(path, text, encoding), path, options.max_items_per_file)
-    fmt = sniff_format(suffix, text)
     match fmt:
         case "txt" | "md":
             return read_text(path, text, encoding, fmt)
-        case "html":
-            return read_html(path, text, encoding, options=options.html)
         case "json":
             return read_json(path, text, encoding, max_depth=options.max_json_depth, field_map=options.field_map, max_items=options.max_items_per_file)
         case "jsonl":

@@ -4,7 +4,11 @@ Extraction favours precision: navigation, boilerplate and reader comments are
 dropped; subheadings are kept as paragraphs, and so is text that follows a
 block inside its container. When the precise extraction finds no text, or
 text much shorter than a recall extraction (tables on) of the same page, the
-recall text is taken instead (`extraction` = "fallback", else "precise").
+recall text is taken instead (`extraction` = "fallback", else "precise"); the
+recall extraction runs only on a sign of loss (a short text, or one short of
+the page's paragraph text). A lead paragraph the precise text lost is put back
+from the page (`extraction` = "lead", transforms/readers/html_lead.py).
+Mojibake is repaired in the extracted fields, not over the whole source.
 Lines that match the configured boilerplate list ("Titelbild: …", photo
 credits) are dropped from either. Metadata comes from trafilatura and the
 page's own tags (transforms/readers/html_meta.py): title without a trailing
@@ -17,9 +21,12 @@ import re
 
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
+from transforms.decode import repair_mojibake
 from transforms.domains import registered_domain
 
+from transforms.readers.html_lead import page_paragraphs, paragraph_chars, with_lost_lead
 from transforms.readers.html_meta import (
     meta_site_name,
     page_meta,
@@ -38,22 +45,23 @@ PRECISE = {**_COMMON, "favor_precision": True, "include_tables": False, "date_ex
 RECALL = {**_COMMON, "favor_recall": True, "include_tables": True, "date_extraction_params": DATE_PARAMS}
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.IGNORECASE)
 _BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code"})
+_TEXT_FIELDS = ("text", "title", "author", "outlet")  # where mojibake is repaired
 _PADDED_DAY = re.compile(r"T00:00:00$")  # htmldate's day-only date, padded to a time
 
 
 def read_html(path: str, text: str, encoding: str, item: str = "", options: HtmlOptions | None = None) -> ReadResult:
-    """Read one article page (`item` keys it inside a container such as a WARC file)."""
+    """Read one article page (`item` keys it inside a container such as a WARC file).
+
+    `text` is the page as decoded, mojibake included: it is repaired in the
+    extracted fields, not over the whole source with its scripts and styles,
+    and "+ftfy" is then added to `encoding`.
+    """
     options = options or HtmlOptions()
     try:
-        document = trafilatura.bare_extraction(text, **PRECISE)
-        paragraphs = _body_paragraphs(document, options)
-        extraction = "precise"
-        if len(_joined(paragraphs)) < options.fallback_below_chars:
-            recall = trafilatura.bare_extraction(text, **RECALL)
-            recalled = _body_paragraphs(recall, options)
-            if len(_joined(paragraphs)) < options.fallback_ratio * len(_joined(recalled)):
-                paragraphs, extraction = recalled, "fallback"
-                document = document if document is not None else recall
+        tree = load_html(text)  # parsed once for both extractions and the page checks (trafilatura copies it)
+        source = tree if tree is not None else text
+        document = trafilatura.bare_extraction(source, **PRECISE)
+        paragraphs, extraction, document = _with_fallback(source, tree, document, options)
     except (ValueError, TypeError, etree.LxmlError) as error:  # malformed markup
         detail = f"trafilatura could not parse the page: {type(error).__name__}: {error}"
         return rejected(path, "parse", RejectReason.NO_TEXT, detail, item)
@@ -78,7 +86,40 @@ def read_html(path: str, text: str, encoding: str, item: str = "", options: Html
         "language": lang.group(1) if lang else document.language,
         "extraction": extraction,
     }
+    repaired = {name: repair_mojibake(fields[name]) for name in _TEXT_FIELDS if fields[name]}
+    if any(value != fields[name] for name, value in repaired.items()):
+        fields, encoding = {**fields, **repaired}, f"{encoding}+ftfy"
     return single(article_row(path, item, fields, encoding, "html", "html_meta"))
+
+
+def _with_fallback(
+    source: etree._Element | str, tree: etree._Element | None, document, options: HtmlOptions
+) -> tuple[list[str], str, object]:
+    """The precise paragraphs; the recall extraction's when the precise one lost the article ("fallback");
+    or the precise ones behind the lead paragraphs they lost ("lead"); with the extraction and its document.
+
+    The recall extraction costs as much as the precise one, so it runs only on a sign of loss: a precise
+    text under fallback_below_chars or under fallback_ratio of the page's paragraph text. A lost lead
+    (transforms/readers/html_lead.py) is taken from the page itself: recall mode loses it too.
+    """
+    paragraphs = _body_paragraphs(document, options)
+    precise = _joined(paragraphs)
+    page = page_paragraphs(tree) if tree is not None else []
+    short = len(precise) < options.fallback_below_chars
+    if short or len(precise) < options.fallback_ratio * paragraph_chars(page):
+        recall = _recall(source, document)
+        recalled = _body_paragraphs(recall, options)
+        if len(precise) < options.fallback_ratio * len(_joined(recalled)):
+            return recalled, "fallback", document if document is not None else recall
+    restored = with_lost_lead(page, paragraphs, keep=lambda text: not options.is_boilerplate(text))
+    return (restored, "lead", document) if restored else (paragraphs, "precise", document)
+
+
+def _recall(source: etree._Element | str, precise):
+    """The recall extraction; its metadata (two thirds of its cost) only when the precise one found none."""
+    if precise is None:
+        return trafilatura.bare_extraction(source, **RECALL)
+    return trafilatura.bare_extraction(source, **{**RECALL, "with_metadata": False}, url=precise.url)
 
 
 def _body_paragraphs(document, options: HtmlOptions) -> list[str]:

@@ -37,7 +37,8 @@ def read_line_patterns(path: Path) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class HtmlOptions:
     fallback_below_chars: int = 2000  # a precise text shorter than this is compared with a recall extraction
-    fallback_ratio: float = 0.5  # ... and replaced by it when shorter than this share of the recall text
+    fallback_ratio: float = 0.5  # ... (so is one shorter than this share of the page's paragraph text)
+    # and replaced by it when shorter than this share of the recall text
     boilerplate: tuple[str, ...] = field(default_factory=lambda: read_line_patterns(DEFAULT_HTML_BOILERPLATE))
 
     @cached_property

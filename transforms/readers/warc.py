@@ -86,7 +86,7 @@ def _read_capture(path: str, item: str, capture: Capture, html_options: HtmlOpti
     if capture.payload is None:
         detail = f"{capture.content_type or 'no content type'} for {uri}"
         return rejected(path, "read", RejectReason.SKIPPED_RECORD, detail, item)
-    decoded = decode_bytes(capture.payload, _charset(capture.content_type))
+    decoded = decode_bytes(capture.payload, _charset(capture.content_type), repair=False)  # read_html repairs
     if not isinstance(decoded, Decoded):
         reason, detail = decoded
         return rejected(path, "decode", reason, f"{detail} ({uri})", item)
