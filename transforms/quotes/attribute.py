@@ -181,8 +181,15 @@ class _Attribution:
         frame = find_frame(self.view, segment, cues)
         if frame is not None:  # "Laut Scheuer könnten …", "…, according to a spokesman."
             speaker = self.resolver.in_phrase(segment, *frame.source)
-            self._emit("indirect", *frame.content, frame.cue, speaker)
-            self.indirect_cue = frame.cue
+            start, end = frame.content
+            cue_span = frame.cue
+            closing = self._closing_cue(segment, cues, frame)
+            if closing is not None:  # "Sie sollen laut Informationen aus Ungarn …, so Pangl": the frame is content
+                speaker = self.resolver.after_cue(segment, closing[1]) or self._cue_speaker(segment, closing)
+                start, end = outside[0].start, min(end, self._content_end(segment, closing))
+                cue_span = (closing[0], closing[1])
+            self._emit("indirect", start, end, cue_span, speaker)
+            self.indirect_cue = cue_span
             return speaker
         verb = self._konjunktiv(outside)
         if verb is None and self._subjunctive_report(index, segment, outside):
@@ -217,6 +224,15 @@ class _Attribution:
             self.indirect_cue = (first, last)
             return speaker
         return self._after_cue_report(segment, cues) or self._reported_clause(segment, cues)
+
+    def _closing_cue(self, segment: Segment, cues: list[tuple[int, int, str]], frame) -> tuple[int, int, str] | None:
+        """A German cue of saying after the frame that closes the sentence (", so Pangl", ", gab Stöger laut
+        einer Aussendung zu bedenken"): its speaker said the whole sentence, frame included."""
+        if self.language != "de":
+            return None
+        return next(
+            (c for c in cues if c[2] not in FRAME_CUES and self._tail_cue(c[0])), None
+        )
 
     def _after_cue_report(self, segment: Segment, cues: list[tuple[int, int, str]]) -> Speaker | None:
         """Unmarked words after a cue: "erklärte Mitterlehner auf Facebook: Müssen neue Akzente setzen" (a

@@ -531,7 +531,8 @@ class SpeakerResolver:
         first = before[0].lower
         if first in self.words.other_persons or first in self.words.prepositions or first in self.words.relatives:
             return None
-        if first in NOT_SUBJECTS:  # "Dies sagte Abwerzger": the speaker is after the cue
+        article = len(before) > 1 and before[1].text[:1].isupper()  # "Das Ministerium nannte …": an article
+        if first in NOT_SUBJECTS and not article:  # "Dies sagte Abwerzger": the speaker is after the cue
             return None
         return Speaker(view.text[before[0].start : before[-1].end], "noun", None, before[0].start)
 

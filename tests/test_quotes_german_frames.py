@@ -1,0 +1,39 @@
+"""German reporting frames and speakers found on the tune part of the 10kGNAD quote gold (issue #19
+follow-up), each as a small article through the real entity step and quote component."""
+
+from tests.quote_support import coverage_of
+
+
+def quotes(text: str) -> list[tuple]:
+    found = coverage_of(text, "de")["quotes"].sort("start_char")
+    return [(r["kind"], r["text"], r["speaker_text"]) for r in found.iter_rows(named=True)]
+
+
+def test_a_closing_cue_after_a_frame_names_the_speaker_and_the_frame_stays_content():
+    text = "Die Züge sollen laut Informationen aus Ungarn nicht vor dem Abend an der Grenze eintreffen, so Pangl."
+    assert quotes(text) == [
+        ("indirect", "Die Züge sollen laut Informationen aus Ungarn nicht vor dem Abend an der Grenze eintreffen", "Pangl")
+    ]
+
+
+def test_zu_bedenken_geben_is_a_cue_of_saying_and_beats_a_frame_behind_it():
+    text = (
+        "Wir haben Menschen, die kaum Luft zum Atmen haben, gab Stöger laut einer Aussendung der AK-NÖ zu bedenken. "
+        "Angesichts der Arbeitslosen brauche man neue Wege."
+    )
+    assert quotes(text) == [
+        ("indirect", "Wir haben Menschen, die kaum Luft zum Atmen haben", "Stöger"),
+        ("indirect", "Angesichts der Arbeitslosen brauche man neue Wege", "Stöger"),
+    ]
+
+
+def test_a_frame_alone_still_names_its_source():
+    assert quotes("Laut Polizei wurden drei Menschen verletzt.") == [
+        ("indirect", "wurden drei Menschen verletzt", "Polizei")
+    ]
+
+
+def test_an_article_with_a_noun_opens_a_subject_not_a_demonstrative():
+    text = "Das Ministerium nannte nur seine Initialen. Der Mann sei als Kämpfer ausgebildet worden."
+    assert quotes(text) == [("indirect", "Der Mann sei als Kämpfer ausgebildet worden", "Das Ministerium")]
+    assert quotes("Das sagte Abwerzger am Montag.") == []
