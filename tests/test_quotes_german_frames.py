@@ -37,3 +37,32 @@ def test_an_article_with_a_noun_opens_a_subject_not_a_demonstrative():
     text = "Das Ministerium nannte nur seine Initialen. Der Mann sei als Kämpfer ausgebildet worden."
     assert quotes(text) == [("indirect", "Der Mann sei als Kämpfer ausgebildet worden", "Das Ministerium")]
     assert quotes("Das sagte Abwerzger am Montag.") == []
+
+
+def test_a_weekday_after_heute_keeps_the_wie_frame_together():
+    text = "Die Bestellungen sanken um 1,8 Prozent zum Vormonat, wie das Wirtschaftsministerium heute, Dienstag mitteilte."
+    assert quotes(text) == [("indirect", "Die Bestellungen sanken um 1,8 Prozent zum Vormonat", "das Wirtschaftsministerium")]
+
+
+def test_nach_frames_with_a_named_source():
+    assert quotes("Nach Erkenntnissen der Ermittler sollen sie mit manipulierten Anrufen Codes erbeutet haben.") == [
+        ("indirect", "sollen sie mit manipulierten Anrufen Codes erbeutet haben", "der Ermittler")
+    ]
+    assert quotes("Nach dpa-Informationen gibt es ein entsprechendes Projekt der RTL-Tochter.") == [
+        ("indirect", "gibt es ein entsprechendes Projekt der RTL-Tochter", "dpa-Informationen")
+    ]
+    [(kind, _, speaker)] = quotes("Die Beziehungen sind nach Andrejews Worten auf dem schlechtesten Stand seit 1945.")
+    assert kind == "indirect" and speaker.startswith("Andrejews")
+
+
+def test_nach_diesen_angaben_continues_the_report_before_and_unnamed_frames_are_no_quotes():
+    text = (
+        "Der Minister sagte, drei Männer seien festgenommen worden. "
+        "Insgesamt stellte die Polizei nach diesen Angaben vergangenes Jahr 13.846 Straftaten fest."
+    )
+    found = quotes(text)
+    assert found[-1] == (
+        "indirect", "Insgesamt stellte die Polizei nach diesen Angaben vergangenes Jahr 13.846 Straftaten fest", "Der Minister"
+    )
+    assert quotes("Nokta erscheint nach eigenen Angaben mit einer Auflage von 10.000 Exemplaren.") == []
+    assert quotes("Er fuhr nach Wien und nach Graz, um dort Freunde zu treffen.") == []

@@ -180,7 +180,10 @@ class _Attribution:
             return None
         frame = find_frame(self.view, segment, cues)
         if frame is not None:  # "Laut Scheuer könnten …", "…, according to a spokesman."
-            speaker = self.resolver.in_phrase(segment, *frame.source)
+            if frame.source is not None:
+                speaker = self.resolver.in_phrase(segment, *frame.source)
+            else:  # "nach diesen Angaben": the report before; "nach bisherigen Erkenntnissen": nobody named
+                speaker = self._report_goes_on(index, segment) if frame.refers_back else None
             start, end = frame.content
             cue_span = frame.cue
             closing = self._closing_cue(segment, cues, frame)

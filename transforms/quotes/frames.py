@@ -25,14 +25,18 @@ ATTRIBUTIVE_BEFORE = frozenset("der die das den dem des ein eine einer eines ein
 GENITIVE = frozenset({"der", "des"})
 NOT_ADJECTIVES = frozenset("als und oder auf in im am an zu mit für bei nach vor seit aber auch noch nur".split())
 MAX_SOURCE_WORDS = 8
+REPORT_NOUNS = frozenset("angaben erkenntnissen informationen worten".split())  # after "nach"
+REFERRING = frozenset("diesen dieser jenen".split())  # "nach diesen Angaben"
+MAX_NACH_WORDS = 3  # "nach" to its noun: "nach ersten offiziellen Angaben"
 MIN_CONTENT_WORDS = 3
 
 
 @dataclass(frozen=True)
 class Frame:
     cue: tuple[int, int]  # word indices of the cue ("laut", "nach Angaben", "mitteilte")
-    source: tuple[int, int]  # word indices of the source noun phrase (inclusive)
+    source: tuple[int, int] | None  # word indices of the source noun phrase (inclusive); None: not named
     content: tuple[int, int]  # char span of the reported content
+    refers_back: bool = False  # "nach diesen Angaben": the source is the report before
 
 
 def find_frame(view: DocView, segment: Segment, cues: list[tuple[int, int, str]]) -> Frame | None:
@@ -57,6 +61,36 @@ def find_frame(view: DocView, segment: Segment, cues: list[tuple[int, int, str]]
         content = _content(view, segment, outside, frame_first, frame_last)
         if content is not None:
             return Frame((first if label in SOURCE_AFTER | SOURCE_BEFORE else last, last), source, content)
+    return _nach_frame(view, segment, outside)
+
+
+def _nach_frame(view: DocView, segment: Segment, outside: list[Word]) -> Frame | None:
+    """German "nach <…> Angaben/Erkenntnissen/Informationen/Worten": "nach Erkenntnissen der Ermittler",
+    "nach Andrejews Worten", "nach dpa-Informationen", "nach diesen Angaben" (the report before); not "nach
+    eigenen/bisherigen Angaben", which name no source."""
+    words = view.words
+    for word in outside:
+        i = word.i
+        if word.lower != "nach" or (i > segment.first and words[i - 1].lower in ATTRIBUTIVE_BEFORE):
+            continue
+        noun = next((j for j in range(i + 1, min(segment.last, i + 1 + MAX_NACH_WORDS)) if _report_noun(words[j].lower)), None)
+        if noun is None or any(not w.text.isalpha() or w.quote >= 0 for w in words[i + 1 : noun]):
+            continue
+        between = words[i + 1 : noun]
+        named = [w.i for w in between if w.text[:1].isupper()]  # "nach Andrejews Worten"
+        if named:
+            source = (named[0], named[-1])
+        elif "-" in words[noun].text:  # "nach dpa-Informationen"
+            source = (noun, noun)
+        else:
+            of = noun + 1 < segment.last and words[noun + 1].lower in {"der", "des", "von", "vom"}
+            source = _phrase_after(view, segment, noun + 1, False) if of else None  # "der Ermittler"
+        refers_back = source is None and any(w.lower in REFERRING for w in between)
+        if source is None and not refers_back:
+            continue  # "nach eigenen Angaben", "nach jüngsten Angaben": a frame that names no source is no quote
+        content = _content(view, segment, outside, i, source[1] if source and source[1] > noun else noun)
+        if content is not None:
+            return Frame((i, noun), source, content, refers_back)
     return None
 
 
@@ -64,7 +98,7 @@ def _as_clause_start(view: DocView, segment: Segment, cue_first: int) -> int | N
     """Index of "wie"/"as" opening the comma clause that ends with the cue ("Wie die Polizei mitteilte,")."""
     words = view.words
     i = cue_first - 1
-    while i >= segment.first and words[i].text != "," and words[i].quote < 0:
+    while i >= segment.first and (words[i].text != "," or _date_comma(view, i)) and words[i].quote < 0:
         if words[i].lower in AS_WORDS and (i == segment.first or words[i - 1].text == ","):
             after = words[cue_first + 1] if cue_first + 1 < segment.last else None
             ends_clause = after is None or after.text in {",", ".", "!", "?"}
@@ -86,7 +120,7 @@ def _phrase_after(view: DocView, segment: Segment, start: int, to_comma: bool, s
             i + 1 < end and words[i + 1].text[:1].isupper() and word.text.isalpha() and word.lower not in NOT_ADJECTIVES
         )
         if to_comma or (stop is not None and i < stop):
-            if stop is not None and i > start and word.lower in _PREPOSITIONS:
+            if stop is not None and i > start and word.lower in _PREPOSITIONS | _TIME_ADVERBS:
                 break  # "die Kantonspolizei Aargau am Samstag mitteilte": the source ends before "am"
         elif noun_seen:  # after the head noun: names ("Agentur Tass") and a genitive ("Bericht des Senders")
             genitive = word.lower in GENITIVE and i + 1 < end and words[i + 1].text[:1].isalpha()
@@ -101,6 +135,16 @@ def _phrase_after(view: DocView, segment: Segment, start: int, to_comma: bool, s
         noun_seen = noun_seen or (capital and word.lower not in NOUN_PHRASE_GLUE)
         i += 1
     return (start, i - 1) if i > start else None
+
+
+def _report_noun(lower: str) -> bool:
+    return lower in REPORT_NOUNS or lower.rsplit("-", 1)[-1] in REPORT_NOUNS
+
+
+def _date_comma(view: DocView, i: int) -> bool:
+    """A comma inside a date, not a clause boundary: "wie das Ministerium heute, Dienstag mitteilte"."""
+    words = view.words
+    return words[i].text == "," and i + 1 < len(words) and words[i + 1].lower in _WEEKDAYS
 
 
 def _name_like(word: str) -> bool:
@@ -149,3 +193,5 @@ def _words(words: list[Word]) -> int:
 
 
 _PREPOSITIONS = frozenset("am im an auf in bei nach vor seit gegenüber on at in after before".split())
+_TIME_ADVERBS = frozenset("heute gestern vorgestern morgen".split())
+_WEEKDAYS = frozenset("montag dienstag mittwoch donnerstag freitag samstag sonntag".split())
