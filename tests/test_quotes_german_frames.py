@@ -66,3 +66,25 @@ def test_nach_diesen_angaben_continues_the_report_before_and_unnamed_frames_are_
     )
     assert quotes("Nokta erscheint nach eigenen Angaben mit einer Auflage von 10.000 Exemplaren.") == []
     assert quotes("Er fuhr nach Wien und nach Graz, um dort Freunde zu treffen.") == []
+
+
+def test_unmarked_speech_with_commas_before_a_closing_sagte():
+    text = (
+        "Für das Mädchen kam jede Hilfe zu spät, die Zehnjährige erlag noch an Ort und Stelle ihren Verletzungen, "
+        "sagte Andreas Huber, Sprecher der Wiener Berufsrettung, der APA."
+    )
+    assert quotes(text) == [
+        (
+            "indirect",
+            "Für das Mädchen kam jede Hilfe zu spät, die Zehnjährige erlag noch an Ort und Stelle ihren Verletzungen",
+            "Andreas Huber",
+        )
+    ]
+    [(kind, content, _)] = quotes("Ich habe entschieden, das politische Leben 2018 zu verlassen, sagte der 73-Jährige.")
+    assert (kind, content) == ("indirect", "Ich habe entschieden, das politische Leben 2018 zu verlassen")
+    assert quotes("Der 51-Jährige, der drei Menschen gerettet hatte, erklärte seinen Rücktritt.") == []
+
+
+def test_a_name_in_apposition_after_a_role_names_the_speaker():
+    text = "Wir haben einen Weg gefunden, dass Borowski bleiben kann, sagte der ausführende Produzent, Johannes Pollmann, der Deutschen Presse-Agentur."
+    assert quotes(text) == [("indirect", "Wir haben einen Weg gefunden, dass Borowski bleiben kann", "Johannes Pollmann")]

@@ -277,6 +277,8 @@ class _Attribution:
             if tail is not None:  # "Around 70 people came, he said." / "…, said Mark Jones, a professor."
                 if self.language == "de":
                     speaker = self._cue_speaker(segment, (first, last, label))
+                    if speaker is None or speaker.anchor is None:  # "sagte der ausführende Produzent, Johannes Pollmann"
+                        speaker = self._named_apposition(segment, last) or speaker
                 else:
                     speaker = self._tail_report_speaker(segment, tail[1] + 1, first, last)
                 words = self.view.words
@@ -291,6 +293,15 @@ class _Attribution:
             self.indirect_cue = (first, last)
             return speaker
         return None
+
+    def _named_apposition(self, segment: Segment, cue_last: int) -> Speaker | None:
+        """The person named right after the first comma behind a closing cue, else None."""
+        words = self.view.words
+        comma = next((i for i in range(cue_last + 1, segment.last) if words[i].text == ","), None)
+        if comma is None or comma + 1 >= segment.last:
+            return None
+        person = self.view.person_at(comma + 1)
+        return self.resolver.in_phrase(segment, comma + 1, person.last) if person is not None else None
 
     def _tail_report_speaker(self, segment: Segment, comma: int, first: int, last: int) -> Speaker | None:
         """The speaker between the comma and the cue ("…, he said"), else right after it ("…, said Jones")."""

@@ -14,7 +14,7 @@ mid-sentence is a noun; a clause follows the cue when a subject pronoun (or
 a noun phrase and an auxiliary within a few words) comes right after it.
 """
 
-from transforms.quotes.text_view import DocView, Segment
+from transforms.quotes.text_view import DocView, Segment, Word
 
 NOUN_OR_VERB = frozenset(
     "state states call calls note notes claim claims promise promises praise tweet tweets reply replies "
@@ -116,7 +116,7 @@ def tail_report(view: DocView, segment: Segment, cue_first: int, language: str =
         appositions = [k for k, w in enumerate(rest) if w.text == ","]
         if (
             any(w.text == ":" or w.lower in {"nicht", "kein", "keine", "dass", "ob"} for w in rest)
-            or any(k + 1 >= len(rest) or not rest[k + 1].text[:1].isupper() for k in appositions)
+            or any(k + 1 >= len(rest) or not _apposition_start(rest, k + 1) for k in appositions)
             or len(rest) > GERMAN_TAIL_WORDS + 3 * len(appositions)
             or words[cue_first - 1].text != ","
         ):
@@ -130,6 +130,13 @@ def tail_report(view: DocView, segment: Segment, cue_first: int, language: str =
     if language == "en" and end - cue_first > 5:  # "X, who met Y, said the talks were hard": a clause follows, not a frame end
         return None
     return segment.first, comma - 1
+
+
+def _apposition_start(words: list[Word], k: int) -> bool:
+    """A capitalised word, or an article before one (", der Deutschen Presse-Agentur"), after a tail comma."""
+    if words[k].text[:1].isupper():
+        return True
+    return words[k].lower in {"der", "dem", "den"} and k + 1 < len(words) and words[k + 1].text[:1].isupper()
 
 
 def _ccomp(view: DocView, segment: Segment, cue_last: int) -> tuple[int, int] | None:

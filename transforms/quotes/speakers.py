@@ -505,7 +505,10 @@ class SpeakerResolver:
         """Does the comma at word `comma` close a side clause that follows the sentence's subject
         ("Der 51-Jährige, der … gerettet hatte, erklärte")? Then the cue after it has that subject."""
         opening = self._side_clause_start(segment, comma)
-        return opening is not None and opening - segment.first <= MAX_NOUN_WORDS + 1
+        if opening is None or opening - segment.first > MAX_NOUN_WORDS + 1:
+            return False
+        before = self.view.words[opening - 1].text  # a noun or name, not "Ich habe entschieden, das … zu verlassen,"
+        return not (before.isalpha() and before.islower())
 
     def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
         """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
