@@ -88,3 +88,22 @@ def test_unmarked_speech_with_commas_before_a_closing_sagte():
 def test_a_name_in_apposition_after_a_role_names_the_speaker():
     text = "Wir haben einen Weg gefunden, dass Borowski bleiben kann, sagte der ausführende Produzent, Johannes Pollmann, der Deutschen Presse-Agentur."
     assert quotes(text) == [("indirect", "Wir haben einen Weg gefunden, dass Borowski bleiben kann", "Johannes Pollmann")]
+
+
+def test_several_unmarked_first_person_sentences_before_one_sagte_are_one_quote():
+    text = (
+        "Holst übernimmt das Team. Ich habe lange hin und her überlegt. "
+        "Ich bin 61 Jahre alt und hab mich nicht mehr auf Posten konzentriert. "
+        "Es war eine sehr schwere Entscheidung, sagte Holst."
+    )
+    assert quotes(text) == [
+        (
+            "indirect",
+            "Ich habe lange hin und her überlegt. Ich bin 61 Jahre alt und hab mich nicht mehr auf Posten "
+            "konzentriert. Es war eine sehr schwere Entscheidung",
+            "Holst",
+        )
+    ]
+    assert quotes("Holst kam am Montag. Es war eine sehr schwere Entscheidung, sagte Holst.") == [
+        ("indirect", "Es war eine sehr schwere Entscheidung", "Holst")
+    ]

@@ -54,6 +54,8 @@ UTTERANCE_END = SENTENCE_END | frozenset(",;")
 FIRST_SECOND_PERSON = frozenset(
     "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
 )
+FIRST_PERSON = frozenset("ich wir mich mir uns unser unsere unseren unserem unserer".split())
+MAX_SPEECH_SENTENCES = 3  # unmarked sentences of speech before one "…, sagte X."
 ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
 IMPERSONAL_CUES = frozenset({"hieß es", "heißt es"})
 NAMING_CUES = frozenset("nannte nannten nennt genannt bezeichnete bezeichneten bezeichnet called calls call".split())
@@ -282,7 +284,8 @@ class _Attribution:
                 else:
                     speaker = self._tail_report_speaker(segment, tail[1] + 1, first, last)
                 words = self.view.words
-                self._emit("indirect", words[tail[0]].start, words[tail[1]].end, (first, last), speaker)
+                start = self._unmarked_speech_before(segment) if self.language == "de" else words[tail[0]].start
+                self._emit("indirect", start, words[tail[1]].end, (first, last), speaker)
                 self.indirect_cue = (first, last)
                 return speaker
             if clause is None or any(self.view.words[i].quote >= 0 for i in (clause[0], first)):
@@ -293,6 +296,26 @@ class _Attribution:
             self.indirect_cue = (first, last)
             return speaker
         return None
+
+    def _unmarked_speech_before(self, segment: Segment) -> int:
+        """Start of the sentences of unmarked first-person speech right before "…, sagte X." in the same
+        paragraph ("Ich habe lange überlegt. Ich bin 61 Jahre alt. Es war schwer, sagte Holst."): one quote."""
+        view = self.view
+        start = view.words[segment.first].start
+        taken = max((row["end_char"] for row in self.rows), default=-1)
+        for previous in reversed(view.segments[max(0, self.index - MAX_SPEECH_SENTENCES) : self.index]):
+            words = view.words[previous.first : previous.last]
+            if (
+                not words
+                or words[0].start < taken
+                or "\n" in view.text[words[-1].end : start]
+                or any(w.quote >= 0 for w in words)
+                or not any(w.lower in FIRST_PERSON for w in words)
+                or self._cues(previous)
+            ):
+                break
+            start = words[0].start
+        return start
 
     def _named_apposition(self, segment: Segment, cue_last: int) -> Speaker | None:
         """The person named right after the first comma behind a closing cue, else None."""
