@@ -107,3 +107,15 @@ def test_several_unmarked_first_person_sentences_before_one_sagte_are_one_quote(
     assert quotes("Holst kam am Montag. Es war eine sehr schwere Entscheidung, sagte Holst.") == [
         ("indirect", "Es war eine sehr schwere Entscheidung", "Holst")
     ]
+
+
+def test_a_name_in_apposition_after_a_role_also_closes_a_konjunktiv_report():
+    text = "Russland habe die Sanktionen nicht begonnen, sagte der Sprecher von Präsident Wladimir Putin, Dmitri Peskow."
+    assert quotes(text) == [("indirect", "Russland habe die Sanktionen nicht begonnen", "Dmitri Peskow")]
+
+
+def test_an_article_less_source_ends_at_its_noun():
+    text = "Bei Kämpfen in Syrien ist nach Angaben unabhängiger Experten Senfgas eingesetzt worden."
+    assert quotes(text) == [
+        ("indirect", "Bei Kämpfen in Syrien ist nach Angaben unabhängiger Experten Senfgas eingesetzt worden", "unabhängiger Experten")
+    ]

@@ -206,6 +206,8 @@ class _Attribution:
             if cue is not None:
                 after = self.resolver.after_cue(segment, cue[1]) if cue is tail and self.language == "de" else None
                 speaker = after or self._cue_speaker(segment, cue)  # "…, sagte die Polizeichefin des Bezirks"
+                if cue is tail and self.language == "de":
+                    speaker = self._with_apposition(segment, cue[1], speaker)
                 cue_span = (cue[0], cue[1])
             else:
                 speaker = self._report_goes_on(index, segment)  # "Er sei mit … gekommen." after "…, teilte X mit"
@@ -279,8 +281,7 @@ class _Attribution:
             if tail is not None:  # "Around 70 people came, he said." / "…, said Mark Jones, a professor."
                 if self.language == "de":
                     speaker = self._cue_speaker(segment, (first, last, label))
-                    if speaker is None or speaker.anchor is None:  # "sagte der ausführende Produzent, Johannes Pollmann"
-                        speaker = self._named_apposition(segment, last) or speaker
+                    speaker = self._with_apposition(segment, last, speaker)
                 else:
                     speaker = self._tail_report_speaker(segment, tail[1] + 1, first, last)
                 words = self.view.words
@@ -317,14 +318,17 @@ class _Attribution:
             start = words[0].start
         return start
 
-    def _named_apposition(self, segment: Segment, cue_last: int) -> Speaker | None:
-        """The person named right after the first comma behind a closing cue, else None."""
+    def _with_apposition(self, segment: Segment, cue_last: int, speaker: Speaker | None) -> Speaker | None:
+        """A closing cue's speaker, or the person named in apposition after a role or noun ("…, sagte der
+        Sprecher von Präsident Putin, Dmitri Peskow")."""
+        if speaker is not None and speaker.how not in {"noun", "role", "role_guess"}:
+            return speaker
         words = self.view.words
         comma = next((i for i in range(cue_last + 1, segment.last) if words[i].text == ","), None)
         if comma is None or comma + 1 >= segment.last:
-            return None
+            return speaker
         person = self.view.person_at(comma + 1)
-        return self.resolver.in_phrase(segment, comma + 1, person.last) if person is not None else None
+        return self.resolver.in_phrase(segment, comma + 1, person.last) if person is not None else speaker
 
     def _tail_report_speaker(self, segment: Segment, comma: int, first: int, last: int) -> Speaker | None:
         """The speaker between the comma and the cue ("…, he said"), else right after it ("…, said Jones")."""

@@ -122,6 +122,8 @@ def _phrase_after(view: DocView, segment: Segment, start: int, to_comma: bool, s
         if to_comma or (stop is not None and i < stop):
             if stop is not None and i > start and word.lower in _PREPOSITIONS | _TIME_ADVERBS:
                 break  # "die Kantonspolizei Aargau am Samstag mitteilte": the source ends before "am"
+        elif noun_seen and words[start].text.islower() and words[start].lower not in NOUN_PHRASE_GLUE:
+            break  # "nach Angaben unabhängiger Experten Senfgas …": an adjective opens it, its noun ends it
         elif noun_seen:  # after the head noun: names ("Agentur Tass") and a genitive ("Bericht des Senders")
             genitive = word.lower in GENITIVE and i + 1 < end and words[i + 1].text[:1].isalpha()
             in_genitive = words[i - 1].lower in GENITIVE or (
