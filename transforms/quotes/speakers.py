@@ -507,8 +507,8 @@ class SpeakerResolver:
         opening = self._side_clause_start(segment, comma)
         if opening is None or opening - segment.first > MAX_NOUN_WORDS + 1:
             return False
-        before = self.view.words[opening - 1].text  # a noun or name, not "Ich habe entschieden, das … zu verlassen,"
-        return not (before.isalpha() and before.islower())
+        before = self.view.words[opening - 1].text  # a German noun or name, not "Ich habe entschieden, das … zu verlassen,"
+        return self.words is not WORDS_DE or not (before.isalpha() and before.islower())
 
     def _side_clause_start(self, segment: Segment, comma: int) -> int | None:
         """Index of the comma opening a side clause that ends at `comma` (", wo …,", ", who …,"), else None."""
@@ -534,7 +534,7 @@ class SpeakerResolver:
         first = before[0].lower
         if first in self.words.other_persons or first in self.words.prepositions or first in self.words.relatives:
             return None
-        article = len(before) > 1 and before[1].text[:1].isupper()  # "Das Ministerium nannte …": an article
+        article = self.words is WORDS_DE and len(before) > 1 and before[1].text[:1].isupper()  # "Das Ministerium …"
         if first in NOT_SUBJECTS and not article:  # "Dies sagte Abwerzger": the speaker is after the cue
             return None
         return Speaker(view.text[before[0].start : before[-1].end], "noun", None, before[0].start)
