@@ -119,3 +119,9 @@ def test_an_article_less_source_ends_at_its_noun():
     assert quotes(text) == [
         ("indirect", "Bei Kämpfen in Syrien ist nach Angaben unabhängiger Experten Senfgas eingesetzt worden", "unabhängiger Experten")
     ]
+
+
+def test_laut_eigenen_angaben_names_no_speaker_rather_than_a_wrong_one():
+    assert quotes("Pick hat die Domain laut eigenen Angaben bereits im Frühjahr 2015 registriert.") == [
+        ("indirect", "Pick hat die Domain laut eigenen Angaben bereits im Frühjahr 2015 registriert", None)
+    ]

@@ -55,6 +55,7 @@ FIRST_SECOND_PERSON = frozenset(
     "ich wir du ihr mich mir uns dich dir euch unser unsere unseren unserem unserer dein deine deinen euer eure".split()
 )
 FIRST_PERSON = frozenset("ich wir mich mir uns unser unsere unseren unserem unserer".split())
+OWN = frozenset({"eigenen", "eigener"})  # "laut eigenen Angaben"
 MAX_SPEECH_SENTENCES = 3  # unmarked sentences of speech before one "…, sagte X."
 ABBREVIATION = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{0,5}\.)+$")  # "Cz.", "Allg.", "Ztg."
 IMPERSONAL_CUES = frozenset({"hieß es", "heißt es"})
@@ -182,7 +183,7 @@ class _Attribution:
             return None
         frame = find_frame(self.view, segment, cues)
         if frame is not None:  # "Laut Scheuer könnten …", "…, according to a spokesman."
-            if frame.source is not None:
+            if frame.source is not None and not self._own_account(frame.source):
                 speaker = self.resolver.in_phrase(segment, *frame.source)
             else:  # "nach diesen Angaben": the report before; "nach bisherigen Erkenntnissen": nobody named
                 speaker = self._report_goes_on(index, segment) if frame.refers_back else None
@@ -231,6 +232,10 @@ class _Attribution:
             self.indirect_cue = (first, last)
             return speaker
         return self._after_cue_report(segment, cues) or self._reported_clause(segment, cues)
+
+    def _own_account(self, source: tuple[int, int]) -> bool:
+        """ "laut eigenen Angaben": the source is the sentence's subject, which no rule here finds (no speaker)."""
+        return any(w.lower in OWN for w in self.view.words[source[0] : source[1] + 1])
 
     def _closing_cue(self, segment: Segment, cues: list[tuple[int, int, str]], frame) -> tuple[int, int, str] | None:
         """A German cue of saying after the frame that closes the sentence (", so Pangl", ", gab Stöger laut
