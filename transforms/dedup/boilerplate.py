@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from newsflow.errors import ConfigError
+from transforms.pattern_lists import read_pattern_list
 
 
 @dataclass(frozen=True)
@@ -40,20 +40,9 @@ class Boilerplate:
 @lru_cache(maxsize=4)
 def load_boilerplate(path: Path) -> Boilerplate:
     """Read the boilerplate file; a missing file or a pattern Polars cannot compile is a ConfigError naming it."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(
-            f"cannot read the boilerplate list {path}: {error}",
-            fix="restore configs/boilerplate.txt or point dedup.boilerplate_file at a readable file",
-        ) from None
-    patterns = tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
-    for number, pattern in enumerate(patterns, start=1):
-        try:
-            pl.select(pl.lit("").str.contains(pattern))
-        except pl.exceptions.PolarsError as error:
-            raise ConfigError(
-                f"{path}: pattern {number} ({pattern!r}) is not a valid regular expression: {error}",
-                fix="escape regex characters such as . ( ) with a backslash",
-            ) from None
-    return Boilerplate(patterns)
+    fix = "restore configs/boilerplate.txt or point dedup.boilerplate_file at a readable file"
+    return Boilerplate(read_pattern_list(path, _polars_compiles, "boilerplate list", fix))
+
+
+def _polars_compiles(pattern: str) -> None:
+    pl.select(pl.lit("").str.contains(pattern))

@@ -11,27 +11,14 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-from newsflow.errors import ConfigError
+from transforms.pattern_lists import read_pattern_list
 
 DEFAULT_HTML_BOILERPLATE = Path(__file__).resolve().parents[2] / "configs" / "html_boilerplate.txt"
 
 
 def read_line_patterns(path: Path) -> tuple[str, ...]:
-    """Regular expressions, one a line (blank lines and # comments skipped); a bad one is a ConfigError."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(f"cannot read the pattern list {path}: {error}", fix="restore the file or fix its path") from None
-    patterns = tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
-    for number, pattern in enumerate(patterns, start=1):
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ConfigError(
-                f"{path}: pattern {number} ({pattern!r}) is not a valid regular expression: {error}",
-                fix="escape regex characters such as . ( ) with a backslash",
-            ) from None
-    return patterns
+    """Python regular expressions, one a line (transforms/pattern_lists.py)."""
+    return read_pattern_list(path, re.compile, "pattern list", fix="restore the file or fix its path")
 
 
 @dataclass(frozen=True)
